@@ -385,6 +385,5 @@ def build_economy(
         raise error
     if parsed["regions"].empty:
         parsed["regions"] = _default_regions(parsed["coops"])
-    for frame in parsed.values():
-        frame.reset_index(drop=True, inplace=True)
-    return Economy(meta=meta, source=source, **parsed)
+    tables = {name: frame.reset_index(drop=True) for name, frame in parsed.items()}
+    return Economy(meta=meta, source=source, **tables)

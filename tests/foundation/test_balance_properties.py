@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.foundation.factory import leontief_economy
 
 from cooplan.planning.balances import balance
-from tests.foundation.factory import leontief_economy
 
 
 @st.composite
@@ -55,7 +55,9 @@ def test_balance_identities(case: tuple[np.ndarray, np.ndarray, np.ndarray, list
 
 @settings(max_examples=30, deadline=None)
 @given(productive_economies())
-def test_balance_matches_dense_inverse(case: tuple[np.ndarray, np.ndarray, np.ndarray, list]) -> None:
+def test_balance_matches_dense_inverse(
+    case: tuple[np.ndarray, np.ndarray, np.ndarray, list],
+) -> None:
     A, labour, demand, _ = case
     result = balance(leontief_economy(A, labour, demand))
     n = len(demand)

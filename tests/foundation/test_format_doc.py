@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from cooplan.model.schema_doc import format_markdown
 from tests.conftest import REPO
+
+from cooplan.model.schema_doc import format_markdown
 
 
 def test_format_doc_is_up_to_date() -> None:

@@ -34,45 +34,166 @@ def _problems(folder: Path) -> list:
 
 CASES = [
     # (file, old text, new text, expected file, row, column, value, words in message)
-    ("coops.csv", "fagor_appliances,Fagor Appliances,debagoiena,industry,",
-     "fagor_appliances,Fagor Appliances,debagoiena,industry,-", "coops.csv", 5, "members",
-     "-1640", "negative"),
-    ("processes.csv", "appliance_line,fagor_appliances,appliances,14,",
-     "appliance_line,fagor_appliances,appliances,fourteen,", "processes.csv", 7, "labour",
-     "fourteen", "not a number"),
-    ("processes.csv", "appliance_line,fagor_appliances,appliances,14,",
-     "appliance_line,fagor_appliances,appliances,inf,", "processes.csv", 7, "labour", "inf",
-     "finite"),
-    ("products.csv", "steel,Steel,t,good,", "steel,Steel,t,metal,", "products.csv", 3, "kind",
-     "metal", "allowed"),
-    ("processes.csv", "appliance_line,fagor_appliances,", "appliance_line,fagor_appliance,",
-     "processes.csv", 7, "coop", "fagor_appliance", "unknown coop"),
-    ("inputs.csv", "appliance_line,steel,0.04", "appliance_line,stel,0.04", "inputs.csv", 17,
-     "product", "stel", "unknown product"),
-    ("inputs.csv", "appliance_line,steel,0.04", "appliance_lin,steel,0.04", "inputs.csv", 17,
-     "process", "appliance_lin", "unknown process"),
-    ("demand.csv", "buses,450,bizkaia", "buses,450,gipuzkoa", "demand.csv", 3, "region",
-     "gipuzkoa", "unknown region"),
-    ("coops.csv", "kutxa_bank,Kutxa Bank,debagoiena,finance",
-     "kutxa_bank,Kutxa Bank,debagoiena,banking", "coops.csv", 12, "group", "banking",
-     "unknown group"),
-    ("products.csv", "timber,Timber,m3,resource", "steel,Timber,m3,resource", "products.csv",
-     3, "id", "steel", "duplicate"),
-    ("demand.csv", "insurance,45000,debagoiena,2,40000", "insurance,45000,debagoiena,2,50000",
-     "demand.csv", 15, "floor", 50000.0, "floor is above"),
-    ("resources.csv", "timber,90000", "steel,90000", "resources.csv", 2, "product", "steel",
-     "not a resource"),
-    ("processes.csv", "power_biomass,leintz_energy,electricity",
-     "power_biomass,leintz_energy,timber", "processes.csv", 4, "product", "timber",
-     "cannot be produced"),
-    ("transport.csv", "bizkaia,debagoiena,0.01", "bizkaia,bizkaia,0.01", "transport.csv", 2,
-     "to", "bizkaia", "two different regions"),
-    ("groups.csv", "federation,Arrasate federation,,federation",
-     "federation,Arrasate federation,industry,federation", "groups.csv", 1, "parent",
-     "federation", "cycle"),
-    ("coops.csv", "unibertsitatea,Unibertsitatea,debagoiena,knowledge,",
-     "unibertsitatea,Unibertsitatea,debagoiena,,", "coops.csv", 14, "group", "",
-     "empty"),
+    (
+        "coops.csv",
+        "fagor_appliances,Fagor Appliances,debagoiena,industry,",
+        "fagor_appliances,Fagor Appliances,debagoiena,industry,-",
+        "coops.csv",
+        5,
+        "members",
+        "-1640",
+        "negative",
+    ),
+    (
+        "processes.csv",
+        "appliance_line,fagor_appliances,appliances,14,",
+        "appliance_line,fagor_appliances,appliances,fourteen,",
+        "processes.csv",
+        7,
+        "labour",
+        "fourteen",
+        "not a number",
+    ),
+    (
+        "processes.csv",
+        "appliance_line,fagor_appliances,appliances,14,",
+        "appliance_line,fagor_appliances,appliances,inf,",
+        "processes.csv",
+        7,
+        "labour",
+        "inf",
+        "finite",
+    ),
+    (
+        "products.csv",
+        "steel,Steel,t,good,",
+        "steel,Steel,t,metal,",
+        "products.csv",
+        3,
+        "kind",
+        "metal",
+        "allowed",
+    ),
+    (
+        "processes.csv",
+        "appliance_line,fagor_appliances,",
+        "appliance_line,fagor_appliance,",
+        "processes.csv",
+        7,
+        "coop",
+        "fagor_appliance",
+        "unknown coop",
+    ),
+    (
+        "inputs.csv",
+        "appliance_line,steel,0.04",
+        "appliance_line,stel,0.04",
+        "inputs.csv",
+        17,
+        "product",
+        "stel",
+        "unknown product",
+    ),
+    (
+        "inputs.csv",
+        "appliance_line,steel,0.04",
+        "appliance_lin,steel,0.04",
+        "inputs.csv",
+        17,
+        "process",
+        "appliance_lin",
+        "unknown process",
+    ),
+    (
+        "demand.csv",
+        "buses,450,bizkaia",
+        "buses,450,gipuzkoa",
+        "demand.csv",
+        3,
+        "region",
+        "gipuzkoa",
+        "unknown region",
+    ),
+    (
+        "coops.csv",
+        "kutxa_bank,Kutxa Bank,debagoiena,finance",
+        "kutxa_bank,Kutxa Bank,debagoiena,banking",
+        "coops.csv",
+        12,
+        "group",
+        "banking",
+        "unknown group",
+    ),
+    (
+        "products.csv",
+        "timber,Timber,m3,resource",
+        "steel,Timber,m3,resource",
+        "products.csv",
+        3,
+        "id",
+        "steel",
+        "duplicate",
+    ),
+    (
+        "demand.csv",
+        "insurance,45000,debagoiena,2,40000",
+        "insurance,45000,debagoiena,2,50000",
+        "demand.csv",
+        15,
+        "floor",
+        50000.0,
+        "floor is above",
+    ),
+    (
+        "resources.csv",
+        "timber,90000",
+        "steel,90000",
+        "resources.csv",
+        2,
+        "product",
+        "steel",
+        "not a resource",
+    ),
+    (
+        "processes.csv",
+        "power_biomass,leintz_energy,electricity",
+        "power_biomass,leintz_energy,timber",
+        "processes.csv",
+        4,
+        "product",
+        "timber",
+        "cannot be produced",
+    ),
+    (
+        "transport.csv",
+        "bizkaia,debagoiena,0.01",
+        "bizkaia,bizkaia,0.01",
+        "transport.csv",
+        2,
+        "to",
+        "bizkaia",
+        "two different regions",
+    ),
+    (
+        "groups.csv",
+        "federation,Arrasate federation,,federation",
+        "federation,Arrasate federation,industry,federation",
+        "groups.csv",
+        1,
+        "parent",
+        "federation",
+        "cycle",
+    ),
+    (
+        "coops.csv",
+        "unibertsitatea,Unibertsitatea,debagoiena,knowledge,",
+        "unibertsitatea,Unibertsitatea,debagoiena,,",
+        "coops.csv",
+        14,
+        "group",
+        "",
+        "empty",
+    ),
 ]
 
 
@@ -100,9 +221,15 @@ def test_nobody_makes_a_needed_product(economy_dir: Path) -> None:
 
 
 def test_coop_without_process(economy_dir: Path) -> None:
-    _edit(economy_dir / "processes.csv", "furniture_shop,basoa_furniture,", "furniture_shop,behi_farms,")
+    _edit(
+        economy_dir / "processes.csv",
+        "furniture_shop,basoa_furniture,",
+        "furniture_shop,behi_farms,",
+    )
     problems = _problems(economy_dir)
-    assert any(p.message == "coop has no process" and p.value == "basoa_furniture" for p in problems)
+    assert any(
+        p.message == "coop has no process" and p.value == "basoa_furniture" for p in problems
+    )
 
 
 def test_missing_table_and_column(economy_dir: Path) -> None:
@@ -129,9 +256,7 @@ def test_meta_file_errors(economy_dir: Path) -> None:
     assert "missing" in _problems(economy_dir)[0].message
 
 
-def test_cli_validate_exit_codes(
-    economy_dir: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_cli_validate_exit_codes(economy_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(economy_dir)]) == 0
     _edit(economy_dir / "processes.csv", ",14,", ",fourteen,")
     assert main(["validate", str(economy_dir)]) == 2
@@ -139,7 +264,9 @@ def test_cli_validate_exit_codes(
     assert "processes.csv" in err and "row 7" in err and "labour" in err and "fourteen" in err
 
 
-def test_not_productive_names_the_cycle(economy_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_not_productive_names_the_cycle(
+    economy_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # Steel now needs more machine parts than parts can be made from it: a cycle with ρ > 1.
     _edit(economy_dir / "inputs.csv", "parts_machining,steel,0.05", "parts_machining,steel,0.9")
     _edit(economy_dir / "inputs.csv", "steel_blast,iron_ore,1.5", "steel_blast,machine_parts,1.5")

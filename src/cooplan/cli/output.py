@@ -13,6 +13,7 @@ from typing import Any
 
 from rich.console import Console
 
+
 def _make_console() -> Console:
     probe = Console()
     if probe.is_terminal or os.environ.get("COLUMNS"):

@@ -11,7 +11,9 @@ END = "<!-- generated from cooplan.model.schema: end -->"
 def _cell(column: Column) -> list[str]:
     status = "required" if column.required else "optional"
     if column.nullable:
-        status += f", empty = {column.default!r}" if column.default is not None else ", may be empty"
+        status += (
+            f", empty = {column.default!r}" if column.default is not None else ", may be empty"
+        )
     kind = column.type.value
     if column.choices:
         kind += " (" + " / ".join(column.choices) + ")"

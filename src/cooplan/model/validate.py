@@ -127,8 +127,8 @@ def parse_table(raw: pd.DataFrame, table: Table, file: str) -> tuple[pd.DataFram
         elif column.type == ColumnType.BOOLEAN:
             typed[column.name] = typed[column.name].fillna(False).astype(bool)
         else:
-            cells = typed[column.name].astype(object)
-            typed[column.name] = cells.where(cells.notna(), None)
+            texts = typed[column.name].astype(object)
+            typed[column.name] = texts.where(texts.notna(), None)
     return typed, problems
 
 

@@ -42,6 +42,35 @@ class ProductBalance:
     surplus: float
 
 
+@dataclass(frozen=True, eq=False)
+class BalanceTable:
+    """The balance table as arrays (one entry per product, in snapshot order).
+
+    ``available`` is NaN where the product has no endowment (not a limited resource).
+    """
+
+    product_ids: tuple[str, ...]
+    production: np.ndarray
+    intermediate_use: np.ndarray
+    final_use: np.ndarray
+    available: np.ndarray
+    surplus: np.ndarray
+
+    def rows(self) -> list[ProductBalance]:
+        """One :class:`ProductBalance` per product."""
+        return [
+            ProductBalance(
+                pid,
+                float(self.production[i]),
+                float(self.intermediate_use[i]),
+                float(self.final_use[i]),
+                None if np.isnan(self.available[i]) else float(self.available[i]),
+                float(self.surplus[i]),
+            )
+            for i, pid in enumerate(self.product_ids)
+        ]
+
+
 @dataclass(frozen=True)
 class CoopCheck:
     """A coop's required against available labour and the capacity use of its processes."""
@@ -67,7 +96,7 @@ class BalanceResult:
     total_labour: float
     technique: dict[str, str]
     activity: dict[str, float]
-    products: list[ProductBalance]
+    table: BalanceTable
     coops: list[CoopCheck]
     spectral_radius: float | None
     policy_iterations: int
@@ -81,13 +110,16 @@ class BalanceResult:
         return [c for c in self.coops if c.labour_over > 0 or c.over_capacity]
 
     @property
+    def products(self) -> list[ProductBalance]:
+        """The balance table, one row per product."""
+        return self.table.rows()
+
+    @property
     def resource_deficits(self) -> dict[str, float]:
         """Resources used beyond their endowment, by how much."""
-        return {
-            b.product: -b.surplus
-            for b in self.products
-            if b.available is not None and b.surplus < 0
-        }
+        t = self.table
+        short = np.flatnonzero(~np.isnan(t.available) & (t.surplus < 0))
+        return {t.product_ids[i]: float(-t.surplus[i]) for i in short}
 
     def to_json_dict(self) -> dict[str, Any]:
         """The JSON form written by ``cooplan balance --json``."""
@@ -140,8 +172,7 @@ def _process_costs(snap: EconomySnapshot, values: np.ndarray) -> np.ndarray:
 
     cost_p = l_p + Σ_i a_ip v_i − Σ_{i joint} b_ip v_i (per unit of main product).
     """
-    joint = snap.B @ sp.diags(np.ones(snap.n_processes))
-    credit = joint.T @ values - values[snap.process_product]
+    credit = snap.B.T @ values - values[snap.process_product]
     return snap.process_labour + snap.A.T @ values - credit
 
 
@@ -169,8 +200,10 @@ def _square_system(
     snap: EconomySnapshot, technique: np.ndarray, produced: np.ndarray
 ) -> sp.csr_matrix:
     """M = (B − A) restricted to produced products × chosen processes."""
-    net = snap.net_output[:, technique]
-    return sp.csr_matrix(net[produced, :])
+    net = sp.csr_matrix(snap.net_output[:, technique])
+    if len(produced) == snap.n_products:
+        return net
+    return net[produced, :]
 
 
 def _diagnose_not_productive(
@@ -256,6 +289,8 @@ def balance(economy: Economy | EconomySnapshot, *, name: str | None = None) -> B
             raise _diagnose_not_productive(snap, technique, produced)
         values = np.zeros(snap.n_products)
         values[produced] = v_prod
+        if snap.n_processes == n_prod:
+            break  # one process per product: nothing to choose
         improved = _best_technique(snap, _process_costs(snap, values), produced, technique)
         if np.array_equal(improved, technique):
             break
@@ -282,21 +317,10 @@ def balance(economy: Economy | EconomySnapshot, *, name: str | None = None) -> B
     production = snap.B @ activity
     intermediate = snap.A @ activity
     total_labour = float(snap.process_labour @ activity)
-    products = []
-    for i, pid in enumerate(snap.product_ids):
-        avail = snap.resource_available[i]
-        available = float(avail) if snap.is_resource[i] and np.isfinite(avail) else None
-        surplus = production[i] + (available or 0.0) - intermediate[i] - demand[i]
-        products.append(
-            ProductBalance(
-                pid,
-                float(production[i]),
-                float(intermediate[i]),
-                float(demand[i]),
-                available,
-                float(surplus),
-            )
-        )
+    limited = snap.is_resource & np.isfinite(snap.resource_available)
+    available = np.where(limited, snap.resource_available, np.nan)
+    surplus = production + np.where(limited, available, 0.0) - intermediate - demand
+    table = BalanceTable(snap.product_ids, production, intermediate, demand, available, surplus)
     coop_labour = np.bincount(
         snap.process_coop, weights=snap.process_labour * activity, minlength=snap.n_coops
     )
@@ -320,7 +344,7 @@ def balance(economy: Economy | EconomySnapshot, *, name: str | None = None) -> B
             for i, p in zip(produced, technique, strict=True)
         },
         activity={snap.process_ids[p]: float(activity[p]) for p in technique},
-        products=products,
+        table=table,
         coops=coops,
         spectral_radius=rho_bound,
         policy_iterations=iterations,

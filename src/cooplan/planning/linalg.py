@@ -14,6 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.csgraph as csgraph
 import scipy.sparse.linalg as spla
+from threadpoolctl import threadpool_limits
 
 DIRECT_LIMIT = 3000
 """Largest system solved by sparse LU; larger ones use GMRES."""
@@ -49,17 +50,20 @@ def solve(
         def _count(_: np.ndarray) -> None:
             count[0] += 1
 
-        x, _info = spla.gmres(
-            M,
-            rhs,
-            x0=rhs.astype(float),
-            rtol=tol,
-            atol=0.0,
-            restart=60,
-            maxiter=max_iter,
-            callback=_count,
-            callback_type="pr_norm",
-        )
+        # Krylov vectors are level-1 BLAS work, far too small to gain from threads: with
+        # threads on a loaded machine OpenBLAS spin-waits and runs 10–20× slower.
+        with threadpool_limits(limits=1, user_api="blas"):
+            x, _info = spla.gmres(
+                M,
+                rhs,
+                x0=rhs.astype(float),
+                rtol=tol,
+                atol=0.0,
+                restart=60,
+                maxiter=max_iter,
+                callback=_count,
+                callback_type="pr_norm",
+            )
         method, iterations = "GMRES(60)", count[0]
     if not np.all(np.isfinite(x)):
         return x, SolveReport(method, iterations, float("inf"))

@@ -1,0 +1,52 @@
+"""The built-in planning mechanisms, registered with :mod:`cooplan.planning.mechanism`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from cooplan.model.economy import Economy
+from cooplan.planning.balances import balance
+from cooplan.planning.mechanism import FunctionMechanism, MechanismPlan, RunStatus, register
+
+
+def _balance_mechanism(economy: Economy, seed: int, **options: Any) -> MechanismPlan:
+    """Material balance: deliver all final demand with least-labour techniques.
+
+    Ignores coops' hours, capacities and resources (it reports against them), so it always
+    delivers 100% of demand; the labour it needs may exceed what coops have.
+    """
+    del seed, options
+    result = balance(economy)
+    snap = economy.snapshot()
+    delivered = {
+        p: float(snap.final_demand[i])
+        for i, p in enumerate(snap.product_ids)
+        if snap.final_demand[i] > 0
+    }
+    return MechanismPlan(
+        mechanism="balance",
+        status=RunStatus.CONVERGED,
+        activity=result.activity,
+        output=result.gross_output,
+        labour_used={c.coop: c.labour_required for c in result.coops},
+        final_delivered=delivered,
+        rounds=result.policy_iterations,
+        details={
+            "labour_over": {c.coop: c.labour_over for c in result.coops if c.labour_over > 0},
+            "resource_deficits": result.resource_deficits,
+            "spectral_radius": result.spectral_radius,
+            "labour_values": {k: v for k, v in result.labour_values.items() if np.isfinite(v)},
+        },
+    )
+
+
+register(
+    FunctionMechanism(
+        "balance",
+        "Material balances (Leontief): all final demand, least-labour techniques; "
+        "coops' hours and capacities are reported against, not respected.",
+        _balance_mechanism,
+    )
+)

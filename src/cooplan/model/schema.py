@@ -194,7 +194,8 @@ DEMAND = Table(
         C(
             "floor",
             T.NUMBER,
-            "Quantity that must be delivered in full whatever else happens.",
+            "Part of the quantity delivered in full whatever else happens; the fulfilment "
+            "objective scales only the rest: delivered ≥ floor + λ·(quantity − floor).",
             unit="units / period",
             required=False,
             nullable=True,

@@ -69,3 +69,26 @@ def test_balance_matches_dense_inverse(
     rho = np.max(np.abs(np.linalg.eigvals(A)))
     assert result.spectral_radius is not None
     assert abs(result.spectral_radius - rho) < 1e-9
+
+
+def test_given_techniques_cost_at_least_the_least_labour_choice() -> None:
+    economy = leontief_economy(
+        [[0.1, 0.2], [0.3, 0.1]],
+        [1.0, 2.0],
+        [10.0, 5.0],
+        extra_techniques=[(0, [0.0, 0.5], 0.5)],  # cheaper in labour, dearer in inputs
+    )
+    free = balance(economy)
+    forced = balance(economy, techniques={"p0": "make_p0"})
+    assert forced.technique["p0"] == "make_p0"
+    assert forced.total_labour >= free.total_labour - 1e-9
+
+
+def test_given_techniques_are_checked() -> None:
+    import pytest
+
+    from cooplan.errors import InputError
+
+    economy = leontief_economy([[0.1, 0.2], [0.3, 0.1]], [1.0, 2.0], [10.0, 5.0])
+    with pytest.raises(InputError, match="techniques"):
+        balance(economy, techniques={"p0": "make_p1"})

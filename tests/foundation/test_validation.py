@@ -146,8 +146,8 @@ CASES = [
     ),
     (
         "resources.csv",
-        "timber,90000",
-        "steel,90000",
+        "timber,260000",
+        "steel,260000",
         "resources.csv",
         2,
         "product",

@@ -15,13 +15,14 @@ endowment). See docs/balances.md.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
-from cooplan.errors import NotProductiveError, Problem
+from cooplan.errors import InputError, NotProductiveError, Problem
 from cooplan.model.economy import Economy
 from cooplan.model.snapshot import EconomySnapshot
 from cooplan.planning import linalg
@@ -82,8 +83,12 @@ class CoopCheck:
 
     @property
     def labour_over(self) -> float:
-        """Hours by which the requirement exceeds what the coop has (0 when it fits)."""
-        return max(0.0, self.labour_required - self.labour_available)
+        """Hours by which the requirement exceeds what the coop has (0 when it fits).
+
+        Excesses within the solve's rounding (relative 1e-9) count as fitting.
+        """
+        excess = self.labour_required - self.labour_available
+        return excess if excess > 1e-9 * max(1.0, self.labour_available) else 0.0
 
 
 @dataclass(frozen=True)
@@ -257,11 +262,45 @@ def _spectral_radius(
     return float(np.max(1.0 - 1.0 / ones))
 
 
-def balance(economy: Economy | EconomySnapshot, *, name: str | None = None) -> BalanceResult:
+def _fixed_techniques(
+    snap: EconomySnapshot, produced: np.ndarray, chosen: Mapping[str, str]
+) -> np.ndarray:
+    """Technique per produced product from ``chosen`` {product: process}; least labour else."""
+    technique = _best_technique(snap, snap.process_labour, produced)
+    position = {int(i): k for k, i in enumerate(produced)}
+    problems = []
+    for product, process in chosen.items():
+        p = snap.process_index.get(process)
+        i = snap.product_index.get(product)
+        if p is None or i is None or snap.process_product[p] != i or i not in position:
+            problems.append(
+                Problem(
+                    "techniques",
+                    "not a process that makes this product",
+                    column=product,
+                    value=process,
+                    fix="name a process whose main product it is",
+                )
+            )
+            continue
+        technique[position[i]] = p
+    if problems:
+        raise InputError(problems, summary="invalid choice of techniques")
+    return technique
+
+
+def balance(
+    economy: Economy | EconomySnapshot,
+    *,
+    name: str | None = None,
+    techniques: Mapping[str, str] | None = None,
+) -> BalanceResult:
     """Gross output, labour values, balance table and coop checks for the final demand.
 
-    Raises :class:`~cooplan.errors.NotProductiveError` (exit status 2) naming the products
-    of a cycle whose spectral radius is at least 1.
+    With ``techniques`` ({product: process}) those techniques are used as given (the others
+    by least labour) and no choice is made: labour values are then those of the given
+    techniques. Raises :class:`~cooplan.errors.NotProductiveError` (exit status 2) naming the
+    products of a cycle whose spectral radius is at least 1.
     """
     started = time.perf_counter()
     snap = economy.snapshot() if isinstance(economy, Economy) else economy
@@ -272,11 +311,12 @@ def balance(economy: Economy | EconomySnapshot, *, name: str | None = None) -> B
     warnings: list[str] = []
 
     # Policy iteration for the least-labour technique (non-substitution theorem).
-    technique = (
-        _best_technique(snap, snap.process_labour, produced)
-        if n_prod
-        else np.zeros(0, dtype=np.int64)
-    )
+    if not n_prod:
+        technique = np.zeros(0, dtype=np.int64)
+    elif techniques is not None:
+        technique = _fixed_techniques(snap, produced, techniques)
+    else:
+        technique = _best_technique(snap, snap.process_labour, produced)
     values = np.zeros(snap.n_products)
     iterations = 0
     for iterations in range(1, 101):  # noqa: B007 - the count is reported
@@ -289,8 +329,8 @@ def balance(economy: Economy | EconomySnapshot, *, name: str | None = None) -> B
             raise _diagnose_not_productive(snap, technique, produced)
         values = np.zeros(snap.n_products)
         values[produced] = v_prod
-        if snap.n_processes == n_prod:
-            break  # one process per product: nothing to choose
+        if snap.n_processes == n_prod or techniques is not None:
+            break  # nothing to choose
         improved = _best_technique(snap, _process_costs(snap, values), produced, technique)
         if np.array_equal(improved, technique):
             break

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.foundation.factory import leontief_economy
@@ -85,10 +86,26 @@ def test_given_techniques_cost_at_least_the_least_labour_choice() -> None:
 
 
 def test_given_techniques_are_checked() -> None:
-    import pytest
 
     from cooplan.errors import InputError
 
     economy = leontief_economy([[0.1, 0.2], [0.3, 0.1]], [1.0, 2.0], [10.0, 5.0])
     with pytest.raises(InputError, match="techniques"):
         balance(economy, techniques={"p0": "make_p1"})
+
+
+def test_identical_processes_of_split_coops_share_the_work() -> None:
+    # Product p0 made by two identical processes (one industry split into two coops).
+    economy = leontief_economy(
+        [[0.1, 0.2], [0.3, 0.1]],
+        [1.0, 2.0],
+        [10.0, 5.0],
+        extra_techniques=[(0, [0.1, 0.3], 1.0)],
+    )
+    result = balance(economy)
+    twin = result.activity["alt0_p0"]
+    main = result.activity["make_p0"]
+    assert twin > 0 and main > 0
+    # Both coops have the same hours, so the work is shared equally.
+    assert twin == pytest.approx(main, rel=1e-12)
+    assert twin + main == pytest.approx(result.gross_output["p0"], rel=1e-12)

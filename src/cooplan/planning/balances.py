@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
 from cooplan.errors import InputError, NotProductiveError, Problem
@@ -243,6 +244,56 @@ def _diagnose_not_productive(
     return NotProductiveError(problems, summary="the economy is not productive")
 
 
+def _twins(snap: EconomySnapshot, technique: np.ndarray) -> list[np.ndarray]:
+    """Groups of processes identical to a chosen one but for their coop.
+
+    Same main product, labour, inputs and outputs: e.g. one industry split into several
+    coops. Returned groups start with the chosen process.
+    """
+    if snap.n_processes == len(technique):
+        return []
+    frame = pd.DataFrame({"product": snap.process_product, "labour": snap.process_labour})
+    size = frame.groupby(["product", "labour"])["labour"].transform("size").to_numpy()
+    groups = []
+    A, B = snap.A.tocsc(), snap.B.tocsc()
+
+    def column(matrix: sp.csc_matrix, p: int) -> tuple[bytes, bytes]:
+        lo, hi = matrix.indptr[p], matrix.indptr[p + 1]
+        return matrix.indices[lo:hi].tobytes(), matrix.data[lo:hi].tobytes()
+
+    for p in technique[size[technique] > 1]:
+        same = np.flatnonzero(
+            (snap.process_product == snap.process_product[p])
+            & (snap.process_labour == snap.process_labour[p])
+        )
+        signature = (column(A, p), column(B, p))
+        twins = [q for q in same if q != p and (column(A, q), column(B, q)) == signature]
+        if twins:
+            groups.append(np.array([p, *twins]))
+    return groups
+
+
+def _share_among_twins(
+    snap: EconomySnapshot, activity: np.ndarray, technique: np.ndarray
+) -> np.ndarray:
+    """Spread each chosen process's level over its identical twins.
+
+    In proportion to capacity where every twin has one, else to the coops' hours: the
+    non-substitution choice is indifferent between them, and a split industry should not
+    load its first coop alone.
+    """
+    shared = activity.copy()
+    for group in _twins(snap, technique):
+        capacity = snap.process_capacity[group]
+        weight = (
+            capacity if np.all(np.isfinite(capacity)) else snap.coop_hours[snap.process_coop[group]]
+        )
+        if weight.sum() <= 0:
+            continue
+        shared[group] = activity[group[0]] * weight / weight.sum()
+    return shared
+
+
 EXACT_RADIUS_LIMIT = 600
 """Up to this many produced products the spectral radius is computed exactly (dense)."""
 
@@ -353,6 +404,7 @@ def balance(
         warnings.append(f"gross-output solve residual {report.relative_residual:.2e}")
     activity = np.zeros(snap.n_processes)
     activity[technique] = np.maximum(x_prod, 0.0)
+    activity = _share_among_twins(snap, activity, technique)
 
     production = snap.B @ activity
     intermediate = snap.A @ activity
@@ -383,7 +435,10 @@ def balance(
             snap.product_ids[i]: snap.process_ids[p]
             for i, p in zip(produced, technique, strict=True)
         },
-        activity={snap.process_ids[p]: float(activity[p]) for p in technique},
+        activity={
+            snap.process_ids[p]: float(activity[p])
+            for p in np.union1d(technique, np.flatnonzero(activity))
+        },
         table=table,
         coops=coops,
         spectral_radius=rho_bound,

@@ -266,8 +266,8 @@ def _twins(snap: EconomySnapshot, technique: np.ndarray) -> list[np.ndarray]:
             (snap.process_product == snap.process_product[p])
             & (snap.process_labour == snap.process_labour[p])
         )
-        signature = (column(A, p), column(B, p))
-        twins = [q for q in same if q != p and (column(A, q), column(B, q)) == signature]
+        signature = (column(A, int(p)), column(B, int(p)))
+        twins = [q for q in same if q != p and (column(A, int(q)), column(B, int(q))) == signature]
         if twins:
             groups.append(np.array([p, *twins]))
     return groups

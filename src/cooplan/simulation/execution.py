@@ -2,12 +2,13 @@
 
 Each process can run at most its planned level times its coop's output factor. A product's
 supply is what is made plus the stock held in reserve (for a natural resource, its
-endowment); processes are served before final
-use, and when a product falls short its users are rationed in proportion, which cuts their
-own output, which may starve their users in turn: the cascade. :func:`execute` iterates to
-the fixed point (levels only ever fall, so it converges) and reports how many rounds the
-cascade ran. What is left after intermediate use goes to the public up to (shifted) demand;
-any rest is carried over as stock.
+endowment); processes are served before final use, and when a product falls short its users
+are rationed in proportion, which cuts their own output, which may starve their users in
+turn: the cascade. :func:`execute` repeats the rationing until no product is short (levels
+only ever fall) and reports how many rounds the cascade ran; where a supply cycle makes it
+crawl, it stops after ``max_rounds`` and settles the most work that can still run with no
+deficit (an LP). What is left after intermediate use goes to the public up to (shifted)
+demand; any rest is carried over as stock.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
+from scipy.optimize import linprog
 
 from cooplan.model.snapshot import EconomySnapshot
 from cooplan.simulation.disturbances import Disturbance
@@ -53,13 +56,35 @@ class Execution:
         )
 
 
+def _salvage(
+    A: sp.csr_matrix, B: sp.csr_matrix, held: np.ndarray, ceiling: np.ndarray, weight: np.ndarray
+) -> np.ndarray:
+    """The most work (labour-weighted) that can run at or below ``ceiling`` with no deficit.
+
+    On a supply cycle proportional rationing only approaches its fixed point geometrically;
+    after ``max_rounds`` the coops settle what they can still run with an LP (HiGHS):
+    maximise Σ w_p x_p subject to (A − B) x ≤ held, 0 ≤ x ≤ ceiling.
+    """
+    finite = np.isfinite(held)
+    result = linprog(
+        -np.maximum(weight, 1e-9),
+        A_ub=(A - B)[finite],
+        b_ub=held[finite],
+        bounds=np.column_stack([np.zeros_like(ceiling), ceiling]),
+        method="highs",
+    )
+    if result.status != 0:  # pragma: no cover - x = 0 is always feasible
+        return np.zeros_like(ceiling)
+    return np.minimum(np.maximum(result.x, 0.0), ceiling)
+
+
 def execute(
     snapshot: EconomySnapshot,
     planned_activity: np.ndarray,
     disturbance: Disturbance,
     stock: np.ndarray | None = None,
     *,
-    max_rounds: int = 1000,
+    max_rounds: int = 200,
 ) -> Execution:
     """Carry out ``planned_activity`` under ``disturbance`` with ``stock`` held in reserve."""
     stock = np.zeros(snapshot.n_products) if stock is None else np.asarray(stock, float)
@@ -72,8 +97,10 @@ def execute(
     for rounds in range(1, max_rounds + 1):  # noqa: B007 - the count is reported
         supply = B @ activity + stock + endowment  # inf for unlimited resources
         need = A @ activity
-        ratio = np.ones(snapshot.n_products)
         short = need > supply * (1 + 1e-12)
+        if not short.any():
+            break
+        ratio = np.ones(snapshot.n_products)
         ratio[short] = supply[short] / need[short]
         # Each process runs at the share its scarcest input allows.
         scaled = A_users.copy()
@@ -81,13 +108,10 @@ def execute(
         allowed = np.ones(snapshot.n_processes)
         has_inputs = np.diff(scaled.indptr) > 0
         if has_inputs.any():
-            mins = np.minimum.reduceat(scaled.data, scaled.indptr[:-1][has_inputs])
-            allowed[has_inputs] = mins
-        new = activity * np.minimum(allowed, 1.0)
-        if np.allclose(new, activity, rtol=1e-12, atol=0.0):
-            activity = new
-            break
-        activity = new
+            allowed[has_inputs] = np.minimum.reduceat(scaled.data, scaled.indptr[:-1][has_inputs])
+        activity = activity * np.minimum(allowed, 1.0)
+    else:
+        activity = _salvage(A, B, stock + endowment, activity, snapshot.process_labour)
     production = B @ activity
     intermediate = A @ activity
     demand = np.bincount(

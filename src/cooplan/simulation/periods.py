@@ -1,0 +1,202 @@
+"""The economy over time: plan, carry out, report, start again from what happened.
+
+Each period :func:`simulate`:
+
+1. builds the period's economy from the state (capacities after depreciation and
+   investment, workers after labour-force change);
+2. plans it with any registered mechanism (``cooplan mechanisms``);
+3. draws the period's disturbances and carries the plan out (:mod:`.execution`), with the
+   stocks held from earlier periods as reserves;
+   With ``reserve_share`` r > 0 the plan asks for (1 + r) × demand and the extra becomes
+   reserve stock (slack plan); r = 0 is a taut plan.
+4. invests: every process whose capacity bound the plan used up (planned level ≥ 99.9% of
+   capacity) gets ``investment_rate`` more capacity next period, at a labour cost of
+   ``capital_labour`` hours per unit of capacity, charged to the next period's hours of the
+   coop that runs it (investment decided by the plan's bottlenecks, financed by the coop's
+   own labour);
+5. depreciates capacity by ``depreciation`` and changes each coop's workforce by
+   ``labour_growth``; unused output is carried over as stock.
+
+Everything random comes from ``SeedSequence([seed, period])``: a run is reproducible bit for
+bit for a given seed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cooplan.model.economy import Economy
+from cooplan.planning.mechanism import get_mechanism
+from cooplan.simulation.disturbances import DisturbanceModel, draw, period_rng
+from cooplan.simulation.execution import execute
+
+
+@dataclass(frozen=True)
+class SimulationConfig:
+    """Parameters of a run (shares are per period)."""
+
+    periods: int = 5
+    seed: int = 0
+    mechanism: str = "balance"
+    mechanism_options: dict[str, Any] = field(default_factory=dict)
+    disturbances: DisturbanceModel = field(default_factory=DisturbanceModel)
+    depreciation: float = 0.05
+    investment_rate: float = 0.1
+    capital_labour: float = 0.0
+    labour_growth: float = 0.0
+    reserve_share: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.periods < 1:
+            raise ValueError(f"periods must be at least 1, got {self.periods}")
+        for name in ("depreciation", "investment_rate", "reserve_share"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must lie in [0, 1], got {value}")
+
+
+@dataclass(frozen=True)
+class PeriodReport:
+    """What one period planned and what happened (totals in the economy's units)."""
+
+    period: int
+    planned_labour: float
+    labour_available: float
+    fulfilment: float
+    unmet_demand: dict[str, float]
+    output_shortfall: float
+    cascade_rounds: int
+    breakdowns: list[str]
+    capacity: dict[str, float]
+    investment: dict[str, float]
+    stock: dict[str, float]
+    workers: dict[str, int]
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """The periods of one run, and the configuration that produced them."""
+
+    economy: str
+    config: SimulationConfig
+    periods: list[PeriodReport]
+
+    def to_json_dict(self) -> dict[str, Any]:
+        config = dataclasses.asdict(self.config)
+        return {
+            "economy": self.economy,
+            "config": config,
+            "periods": [p.to_json_dict() for p in self.periods],
+        }
+
+
+def _economy_for(
+    economy: Economy,
+    capacity: np.ndarray,
+    workers: np.ndarray,
+    reserved_hours: np.ndarray,
+    reserve_share: float,
+) -> Economy:
+    """The economy with this period's capacities and workforce (hours net of investment).
+
+    With ``reserve_share`` r the plan is asked for (1 + r) × final demand: the extra is held
+    as reserve stock against shortfalls (a slack plan; r = 0 is a taut plan).
+    """
+    processes = economy.processes.copy()
+    processes["capacity"] = np.where(np.isfinite(capacity), capacity, np.nan)
+    coops = economy.coops.copy()
+    base = (economy.coops["members"] + economy.coops["non_members"]).to_numpy(float)
+    members_share = np.where(
+        base > 0, economy.coops["members"].to_numpy(float) / np.maximum(base, 1), 1
+    )
+    members = np.round(workers * members_share).astype(np.int64)
+    coops["members"] = members
+    coops["non_members"] = workers - members
+    hours = economy.coops["hours_per_member"].to_numpy(float)
+    usable = np.maximum(workers * hours - reserved_hours, 0.0)
+    coops["hours_per_member"] = np.where(workers > 0, usable / np.maximum(workers, 1), hours)
+    demand = economy.demand.copy()
+    demand["quantity"] = demand["quantity"] * (1.0 + reserve_share)
+    return dataclasses.replace(economy, processes=processes, coops=coops, demand=demand)
+
+
+def simulate(economy: Economy, config: SimulationConfig) -> SimulationResult:
+    """Run ``config.periods`` periods of plan and execution from ``economy`` (see module)."""
+    snap = economy.snapshot()
+    mechanism = get_mechanism(config.mechanism)
+    capacity = snap.process_capacity.copy()
+    workers = snap.coop_workers.astype(np.int64).copy()
+    stock = np.zeros(snap.n_products)
+    reserved: np.ndarray = np.zeros(snap.n_coops)
+    reports = []
+    for period in range(config.periods):
+        current = _economy_for(economy, capacity, workers, reserved, config.reserve_share)
+        plan = mechanism.solve(current, config.seed + period, **config.mechanism_options)
+        planned = np.array([plan.activity.get(p, 0.0) for p in snap.process_ids])
+        rng = period_rng(config.seed, period)
+        shock = draw(config.disturbances, snap.n_coops, len(snap.demand_quantity), rng)
+        done = execute(snap, planned, shock, stock)  # the public asks for the real demand
+
+        binding = np.isfinite(capacity) & (planned >= 0.999 * capacity) & (capacity > 0)
+        added = np.where(binding, config.investment_rate * capacity, 0.0)
+        reserved = np.bincount(
+            snap.process_coop, weights=added * config.capital_labour, minlength=snap.n_coops
+        )
+        capacity = np.where(
+            np.isfinite(capacity), capacity * (1 - config.depreciation) + added, np.inf
+        )
+        workers = np.round(workers * (1 + config.labour_growth)).astype(np.int64)
+        stock = done.stock_after
+        labour_used = float(snap.process_labour @ planned)
+        reports.append(
+            PeriodReport(
+                period=period,
+                planned_labour=labour_used,
+                labour_available=float(current.snapshot().coop_hours.sum()),
+                fulfilment=done.fulfilment(),
+                unmet_demand={
+                    snap.product_ids[i]: float(v)
+                    for i, v in enumerate(done.unmet_demand)
+                    if v > 1e-9
+                },
+                output_shortfall=float((planned - done.activity) @ snap.process_labour),
+                cascade_rounds=done.cascade_rounds,
+                breakdowns=[snap.coop_ids[c] for c in np.flatnonzero(shock.breakdown)],
+                capacity={
+                    snap.process_ids[p]: float(capacity[p])
+                    for p in np.flatnonzero(np.isfinite(capacity))
+                },
+                investment={snap.process_ids[p]: float(added[p]) for p in np.flatnonzero(added)},
+                stock={snap.product_ids[i]: float(v) for i, v in enumerate(stock) if v > 1e-9},
+                workers={c: int(w) for c, w in zip(snap.coop_ids, workers, strict=True)},
+            )
+        )
+    return SimulationResult(economy=economy.meta.name, config=config, periods=reports)
+
+
+def periods_table(result: SimulationResult) -> pd.DataFrame:
+    """One row per period: fulfilment, planned labour, shortfall, cascade, stock total."""
+    return pd.DataFrame(
+        [
+            {
+                "period": p.period,
+                "fulfilment": p.fulfilment,
+                "planned_labour": p.planned_labour,
+                "labour_available": p.labour_available,
+                "output_shortfall_hours": p.output_shortfall,
+                "cascade_rounds": p.cascade_rounds,
+                "breakdowns": len(p.breakdowns),
+                "invested_processes": len(p.investment),
+                "stock_total": sum(p.stock.values()),
+            }
+            for p in result.periods
+        ]
+    )

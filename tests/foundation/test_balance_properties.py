@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.foundation.factory import leontief_economy
 
 from cooplan.planning.balances import balance
+from tests.foundation.factory import leontief_economy
 
 
 @st.composite

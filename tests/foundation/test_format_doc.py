@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from tests.conftest import REPO
-
 from cooplan.model.schema_doc import format_markdown
+from tests.conftest import REPO
 
 
 def test_format_doc_is_up_to_date() -> None:

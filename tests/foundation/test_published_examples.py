@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tests.foundation.factory import leontief_economy
 
 from cooplan.planning.balances import balance
+from tests.foundation.factory import leontief_economy
 
 # Miller, R. E. & Blair, P. D. (2009), Input-Output Analysis, 2nd ed., ch. 2, sec. 2.3:
 # Z = [[150, 500], [200, 100]], x = (1000, 2000), value added (650, 1400).

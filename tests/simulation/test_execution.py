@@ -7,7 +7,6 @@ import dataclasses
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.conftest import EXAMPLES
 
 from cooplan.io import load_economy
 from cooplan.planning.balances import balance
@@ -19,6 +18,7 @@ from cooplan.simulation.disturbances import (
     period_rng,
 )
 from cooplan.simulation.execution import execute
+from tests.conftest import EXAMPLES
 
 
 def _federation() -> tuple:

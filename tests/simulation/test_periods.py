@@ -6,11 +6,11 @@ import dataclasses
 
 import numpy as np
 import pytest
-from tests.conftest import EXAMPLES
 
 from cooplan.io import load_economy
 from cooplan.simulation.disturbances import DisturbanceModel
 from cooplan.simulation.periods import SimulationConfig, periods_table, simulate
+from tests.conftest import EXAMPLES
 
 
 @pytest.fixture(scope="module")

@@ -15,10 +15,11 @@ from rich.console import Console
 
 
 def _make_console() -> Console:
+    """A terminal's own width; at least 140 columns when writing to a file or a pipe."""
     probe = Console()
-    if probe.is_terminal or os.environ.get("COLUMNS"):
+    if probe.is_terminal:
         return probe
-    return Console(width=140)
+    return Console(width=max(140, probe.width))
 
 
 console = _make_console()

@@ -56,7 +56,8 @@ def simulation_task(scenario: Scenario) -> list[dict[str, Any]]:
         disturbances=shocks, **{k: scenario[k] for k in SIMULATION_KEYS if k in scenario}
     )
     rows = periods_table(simulate(economy, config)).to_dict(orient="records")
-    return [{**{k: v for k, v in scenario.items() if k != "economy"}, **row} for row in rows]
+    given = {k: v for k, v in scenario.items() if k != "economy"}
+    return [{**given, **{str(k): v for k, v in row.items()}} for row in rows]
 
 
 def run_sweep(

@@ -295,3 +295,12 @@ def test_parquet_tables_are_accepted(economy_dir: Path) -> None:
     frame.to_parquet(economy_dir / "inputs.parquet")
     (economy_dir / "inputs.csv").unlink()
     assert len(load_economy(economy_dir).inputs) == len(frame)
+
+
+def test_cli_usage_errors_exit_2_without_a_traceback(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["simulate", "examples/federation", "--periods", "0"]) == 2
+    assert main(["no-such-command"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "--periods" in err

@@ -11,6 +11,7 @@ import importlib
 import pkgutil
 import sys
 
+import click
 import typer
 from rich.console import Console
 
@@ -55,6 +56,21 @@ def _register_commands() -> None:
 _register_commands()
 
 
+def _usage_errors() -> tuple[type[Exception], ...]:
+    """Click's usage errors: those of click and of the copy of click that Typer may carry."""
+    errors: list[type[Exception]] = [click.exceptions.ClickException]
+    try:
+        from typer._click.exceptions import ClickException as TyperClickException
+    except ImportError:  # pragma: no cover - Typer versions without their own click
+        pass
+    else:
+        errors.append(TyperClickException)
+    return tuple(errors)
+
+
+USAGE_ERRORS = _usage_errors()
+
+
 def report_error(error: CooplanError) -> int:
     """Print ``error`` for a person and return the exit status it maps to."""
     if isinstance(error, InputError):
@@ -79,15 +95,12 @@ def main(argv: list[str] | None = None) -> int:
         if argv is None:
             sys.exit(done.exit_code)
         return int(done.exit_code)
-    except Exception as click_error:  # click's usage errors
-        import click
-
-        if isinstance(click_error, click.exceptions.ClickException):
-            click_error.show()
-            if argv is None:
-                sys.exit(click_error.exit_code)
-            return int(click_error.exit_code)
-        raise
+    except USAGE_ERRORS as usage:
+        usage.show()  # type: ignore[attr-defined]
+        code = int(usage.exit_code)  # type: ignore[attr-defined]
+        if argv is None:
+            sys.exit(code)
+        return code
     if argv is None:
         sys.exit(0)
     return 0

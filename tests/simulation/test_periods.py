@@ -57,3 +57,19 @@ def test_binding_capacity_gets_investment(economy) -> None:  # type: ignore[no-u
     # The balance plan runs steel_blast far above its 60,000 t capacity: it is a bottleneck.
     assert "steel_blast" in result.periods[0].investment
     assert result.periods[0].capacity["steel_blast"] == pytest.approx(60000 * 0.95 + 12000)
+
+
+def test_market_goods_are_sold_and_targets_follow_prices(economy) -> None:  # type: ignore[no-untyped-def]
+    calm = DisturbanceModel(0.0, 0.0, 0.0, 0.0)
+    result = simulate(economy, SimulationConfig(periods=2, seed=0, disturbances=calm))
+    market = result.periods[0].markets
+    assert set(market) == {"appliances", "furniture", "retail"}
+    for product, row in market.items():
+        assert row["sold"] <= row["supply"] + 1e-9
+        # Supply above demand at the labour value clears below it, and the target falls.
+        if row["clearing_price"] < row["labour_value"] * (1 - 1e-9):
+            assert row["next_target"] < row["target"], product
+        if row["clearing_price"] > row["labour_value"] * (1 + 1e-9):
+            assert row["next_target"] > row["target"], product
+    off = simulate(economy, SimulationConfig(periods=1, seed=0, markets=False))
+    assert off.periods[0].markets == {}

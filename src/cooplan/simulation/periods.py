@@ -14,7 +14,11 @@ Each period :func:`simulate`:
    ``capital_labour`` hours per unit of capacity, charged to the next period's hours of the
    coop that runs it (investment decided by the plan's bottlenecks, financed by the coop's
    own labour);
-5. depreciates capacity by ``depreciation`` and changes each coop's workforce by
+5. sells the market products (products.csv ``market = true``) to the public at prices that
+   clear the market under the federation's regulation (:mod:`.markets`), keeps what is
+   unsold in stock, and moves next period's target by Cockshott & Cottrell's feedback
+   (up where the clearing price exceeds the labour value, down where it is below);
+6. depreciates capacity by ``depreciation`` and changes each coop's workforce by
    ``labour_growth``; unused output is carried over as stock.
 
 Everything random comes from ``SeedSequence([seed, period])``: a run is reproducible bit for
@@ -31,9 +35,18 @@ import numpy as np
 import pandas as pd
 
 from cooplan.model.economy import Economy
+from cooplan.model.snapshot import EconomySnapshot
+from cooplan.planning.balances import balance
 from cooplan.planning.mechanism import get_mechanism
-from cooplan.simulation.disturbances import DisturbanceModel, draw, period_rng
-from cooplan.simulation.execution import execute
+from cooplan.simulation.disturbances import Disturbance, DisturbanceModel, draw, period_rng
+from cooplan.simulation.execution import Execution, execute
+from cooplan.simulation.markets import (
+    Regulation,
+    adjust_targets,
+    calibrated_demand,
+    clear_markets,
+    market_products,
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +63,10 @@ class SimulationConfig:
     capital_labour: float = 0.0
     labour_growth: float = 0.0
     reserve_share: float = 0.0
+    markets: bool = True
+    market_elasticity: float = 1.0
+    market_regulation: Regulation | None = None
+    market_adjustment: float = 0.5
 
     def __post_init__(self) -> None:
         if self.periods < 1:
@@ -76,6 +93,7 @@ class PeriodReport:
     investment: dict[str, float]
     stock: dict[str, float]
     workers: dict[str, int]
+    markets: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def to_json_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -104,6 +122,7 @@ def _economy_for(
     workers: np.ndarray,
     reserved_hours: np.ndarray,
     reserve_share: float,
+    targets: dict[str, float],
 ) -> Economy:
     """The economy with this period's capacities and workforce (hours net of investment).
 
@@ -124,8 +143,66 @@ def _economy_for(
     usable = np.maximum(workers * hours - reserved_hours, 0.0)
     coops["hours_per_member"] = np.where(workers > 0, usable / np.maximum(workers, 1), hours)
     demand = economy.demand.copy()
+    for product, target in targets.items():
+        mask = (demand["product"] == product).to_numpy()
+        base = demand.loc[mask, "quantity"].to_numpy(float)
+        scaled = base * (target / base.sum()) if base.sum() > 0 else base
+        demand.loc[mask, "quantity"] = scaled
+        demand.loc[mask, "floor"] = np.minimum(demand.loc[mask, "floor"].to_numpy(float), scaled)
     demand["quantity"] = demand["quantity"] * (1.0 + reserve_share)
     return dataclasses.replace(economy, processes=processes, coops=coops, demand=demand)
+
+
+def _sell(
+    snap: EconomySnapshot,
+    done: Execution,
+    shock: Disturbance,
+    base_demand: dict[str, float],
+    values: dict[str, float],
+    targets: dict[str, float],
+    config: SimulationConfig,
+) -> tuple[np.ndarray, dict[str, dict[str, float]], dict[str, float]]:
+    """Sell what is available of each market product; returns stock, report, next targets.
+
+    The public's demand curve for a product passes through (labour value, its demand this
+    period — the base demand moved by the period's demand shift) with the configured
+    elasticity; supply is all that is left for final use. Unsold units stay in stock.
+    """
+    shift = np.bincount(
+        snap.demand_product,
+        weights=snap.demand_quantity * shock.demand_factor,
+        minlength=snap.n_products,
+    ) / np.maximum(snap.final_demand, 1e-300)
+    index = snap.product_index
+    supply = {
+        p: float(done.final_delivered[index[p]] + done.stock_after[index[p]]) for p in targets
+    }
+    curves = calibrated_demand(
+        {p: (values[p], base_demand[p] * float(shift[index[p]])) for p in targets},
+        config.market_elasticity,
+    )
+    outcome = clear_markets(supply, curves, config.market_regulation)
+    stock = done.stock_after.copy()
+    for p in targets:
+        stock[index[p]] = supply[p] - outcome.sold[p]
+    following = adjust_targets(
+        targets, outcome.clearing_prices, values, rate=config.market_adjustment
+    )
+    report = {
+        p: {
+            "supply": supply[p],
+            "price": outcome.prices[p],
+            "clearing_price": outcome.clearing_prices[p],
+            "labour_value": values[p],
+            "sold": outcome.sold[p],
+            "queue": outcome.queues[p],
+            "unsold": outcome.unsold[p],
+            "target": targets[p],
+            "next_target": following[p],
+        }
+        for p in targets
+    }
+    return stock, report, following
 
 
 def simulate(economy: Economy, config: SimulationConfig) -> SimulationResult:
@@ -136,9 +213,14 @@ def simulate(economy: Economy, config: SimulationConfig) -> SimulationResult:
     workers = snap.coop_workers.astype(np.int64).copy()
     stock = np.zeros(snap.n_products)
     reserved: np.ndarray = np.zeros(snap.n_coops)
+    sold_on_market = market_products(economy) if config.markets else []
+    base_demand = {p: float(snap.final_demand[snap.product_index[p]]) for p in sold_on_market}
+    sold_on_market = [p for p in sold_on_market if base_demand[p] > 0]
+    values = balance(economy).labour_values if sold_on_market else {}
+    targets = {p: base_demand[p] for p in sold_on_market}
     reports = []
     for period in range(config.periods):
-        current = _economy_for(economy, capacity, workers, reserved, config.reserve_share)
+        current = _economy_for(economy, capacity, workers, reserved, config.reserve_share, targets)
         plan = mechanism.solve(current, config.seed + period, **config.mechanism_options)
         planned = np.array([plan.activity.get(p, 0.0) for p in snap.process_ids])
         rng = period_rng(config.seed, period)
@@ -155,6 +237,11 @@ def simulate(economy: Economy, config: SimulationConfig) -> SimulationResult:
         )
         workers = np.round(workers * (1 + config.labour_growth)).astype(np.int64)
         stock = done.stock_after
+        market_report: dict[str, dict[str, float]] = {}
+        if targets:
+            stock, market_report, targets = _sell(
+                snap, done, shock, base_demand, values, targets, config
+            )
         labour_used = float(snap.process_labour @ planned)
         reports.append(
             PeriodReport(
@@ -177,6 +264,7 @@ def simulate(economy: Economy, config: SimulationConfig) -> SimulationResult:
                 investment={snap.process_ids[p]: float(added[p]) for p in np.flatnonzero(added)},
                 stock={snap.product_ids[i]: float(v) for i, v in enumerate(stock) if v > 1e-9},
                 workers={c: int(w) for c, w in zip(snap.coop_ids, workers, strict=True)},
+                markets=market_report,
             )
         )
     return SimulationResult(economy=economy.meta.name, config=config, periods=reports)

@@ -94,6 +94,7 @@ class PeriodReport:
     stock: dict[str, float]
     workers: dict[str, int]
     markets: dict[str, dict[str, float]] = field(default_factory=dict)
+    production: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def to_json_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -227,6 +228,7 @@ def simulate(economy: Economy, config: SimulationConfig) -> SimulationResult:
         shock = draw(config.disturbances, snap.n_coops, len(snap.demand_quantity), rng)
         done = execute(snap, planned, shock, stock)  # the public asks for the real demand
 
+        capacity_before = capacity.copy()
         binding = np.isfinite(capacity) & (planned >= 0.999 * capacity) & (capacity > 0)
         added = np.where(binding, config.investment_rate * capacity, 0.0)
         reserved = np.bincount(
@@ -265,9 +267,47 @@ def simulate(economy: Economy, config: SimulationConfig) -> SimulationResult:
                 stock={snap.product_ids[i]: float(v) for i, v in enumerate(stock) if v > 1e-9},
                 workers={c: int(w) for c, w in zip(snap.coop_ids, workers, strict=True)},
                 markets=market_report,
+                production={
+                    snap.process_ids[p]: {
+                        "planned": float(planned[p]),
+                        "actual": float(done.activity[p]),
+                        "capacity": float(capacity_before[p]),
+                    }
+                    for p in np.flatnonzero(planned > 0)
+                },
             )
         )
     return SimulationResult(economy=economy.meta.name, config=config, periods=reports)
+
+
+def production_reports(result: SimulationResult, economy: Economy) -> pd.DataFrame:
+    """Cybersyn-style production reports of a run: one row per coop, product and period.
+
+    ``actual`` is what was made, ``capability`` what the plan asked of the coop, and
+    ``potential`` what its processes could make (their capacity; the plan where unbounded).
+    The table is the input of :func:`cooplan.simulation.monitoring.monitor` and of
+    ``cooplan monitor``.
+    """
+    processes = economy.processes.set_index("id")
+    rows = []
+    for period in result.periods:
+        for process, figures in period.production.items():
+            potential = figures["capacity"]
+            rows.append(
+                {
+                    "coop": processes.at[process, "coop"],
+                    "product": processes.at[process, "product"],
+                    "period": period.period,
+                    "actual": figures["actual"],
+                    "capability": figures["planned"],
+                    "potential": potential if np.isfinite(potential) else figures["planned"],
+                }
+            )
+    frame = pd.DataFrame(
+        rows, columns=["coop", "product", "period", "actual", "capability", "potential"]
+    )
+    keys = ["coop", "product", "period"]
+    return frame.groupby(keys, as_index=False)[["actual", "capability", "potential"]].sum()
 
 
 def periods_table(result: SimulationResult) -> pd.DataFrame:

@@ -10,7 +10,7 @@ from rich.table import Table
 from cooplan.cli.output import console, fmt, working, write_json
 from cooplan.io import load_economy
 from cooplan.simulation.disturbances import DisturbanceModel
-from cooplan.simulation.periods import SimulationConfig, simulate
+from cooplan.simulation.periods import SimulationConfig, production_reports, simulate
 
 
 def register(app: typer.Typer) -> None:
@@ -28,6 +28,9 @@ def register(app: typer.Typer) -> None:
         investment: float = typer.Option(0.1, help="Capacity added where it binds."),
         labour_growth: float = typer.Option(0.0, help="Workforce growth per period."),
         json_file: Path | None = typer.Option(None, "--json", help="Write every period as JSON."),
+        reports_file: Path | None = typer.Option(
+            None, "--reports", help="Write production reports (CSV) for `cooplan monitor`."
+        ),
     ) -> None:
         """Simulate the economy over periods: plan, disturbances, execution, investment."""
         economy = load_economy(folder)
@@ -70,3 +73,6 @@ def register(app: typer.Typer) -> None:
         if json_file is not None:
             write_json(json_file, result.to_json_dict())
             console.print(f"wrote {json_file}")
+        if reports_file is not None:
+            production_reports(result, economy).to_csv(reports_file, index=False)
+            console.print(f"wrote {reports_file}")

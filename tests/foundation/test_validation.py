@@ -304,3 +304,18 @@ def test_cli_usage_errors_exit_2_without_a_traceback(
     assert main(["no-such-command"]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err and "--periods" in err
+
+
+def test_registry_lists_the_mechanisms(capsys: pytest.CaptureFixture[str]) -> None:
+    from cooplan.planning.mechanism import get_mechanism, mechanisms, run
+
+    assert {"balance", "optimal"} <= set(mechanisms())
+    assert main(["mechanisms"]) == 0
+    assert "optimal" in capsys.readouterr().out
+    economy = load_economy(Path(__file__).resolve().parents[2] / "examples" / "federation")
+    plan, record = run("balance", economy, seed=3)
+    assert record.seed == 3 and record.rounds == plan.rounds and record.time_s >= 0
+    from cooplan.errors import NotFoundError
+
+    with pytest.raises(NotFoundError, match="known"):
+        get_mechanism("gosplan")

@@ -50,3 +50,44 @@ register(
         _balance_mechanism,
     )
 )
+
+
+def _optimal_mechanism(economy: Economy, seed: int, **options: Any) -> MechanismPlan:
+    """Kantorovich's optimal plan (HiGHS, certified); ``objective`` as for ``cooplan plan``.
+
+    Options: ``objective`` (default ``fulfilment``), ``mobility_share``. The full plan (JSON
+    form, with valuations and deliveries) is in ``details["plan"]``.
+    """
+    from cooplan.planning.optimal import PlanStatus, plan
+
+    del seed  # the LP is deterministic
+    result = plan(
+        economy,
+        options.get("objective", "fulfilment"),
+        mobility_share=options.get("mobility_share"),
+    )
+    delivered: dict[str, float] = {}
+    for delivery in result.deliveries:
+        if delivery.target == "public":
+            delivered[delivery.product] = delivered.get(delivery.product, 0.0) + delivery.quantity
+    return MechanismPlan(
+        mechanism="optimal",
+        status=RunStatus.CONVERGED if result.status is PlanStatus.OPTIMAL else RunStatus.INFEASIBLE,
+        activity=dict(result.activity),
+        output=dict(result.output),
+        labour_used={c: use.used for c, use in result.labour.items()},
+        final_delivered=delivered,
+        rounds=result.solver.iterations if result.solver is not None else 0,
+        details={"plan": result.to_json_dict()},
+    )
+
+
+register(
+    FunctionMechanism(
+        "optimal",
+        "Kantorovich's optimal plan (LP, HiGHS or the structured large-scale solver) with "
+        "valuations and a certificate; options: objective (fulfilment, min-labour, min-cost, "
+        "harmony), mobility_share.",
+        _optimal_mechanism,
+    )
+)

@@ -73,3 +73,27 @@ def test_market_goods_are_sold_and_targets_follow_prices(economy) -> None:  # ty
             assert row["next_target"] > row["target"], product
     off = simulate(economy, SimulationConfig(periods=1, seed=0, markets=False))
     assert off.periods[0].markets == {}
+
+
+def test_settled_periods_conserve_people(economy) -> None:  # type: ignore[no-untyped-def]
+    from cooplan.institutions.members import generate_members
+
+    members = generate_members(economy.coops, seed=0)
+    config = SimulationConfig(
+        periods=2, seed=1, mechanism="optimal", mechanism_options={"objective": "min-labour"}
+    )
+    result = simulate(economy, config, members=members)
+    people = len(members)
+    for period in result.periods:
+        settled = period.settlement
+        assert settled, period.plan_status
+        assert settled["members_before"] == (
+            settled["stayed"]
+            + settled["relocated"]
+            + settled["early_retired"]
+            + settled["on_benefit"]
+        )
+        people -= settled["early_retired"]
+        for flow in settled["funds"].values():
+            assert flow["after"] == pytest.approx(flow["before"] + flow["inflow"] - flow["outflow"])
+    assert sum(result.periods[-1].workers.values()) <= people

@@ -4,7 +4,8 @@ Each period :func:`simulate`:
 
 1. builds the period's economy from the state (capacities after depreciation and
    investment, workers after labour-force change);
-2. plans it with any registered mechanism (``cooplan mechanisms``);
+2. plans it with any registered mechanism (``cooplan mechanisms``); when the mechanism finds
+   no feasible plan the coops carry on with the last plan (reported as such);
 3. draws the period's disturbances and carries the plan out (:mod:`.execution`), with the
    stocks held from earlier periods as reserves;
    With ``reserve_share`` r > 0 the plan asks for (1 + r) × demand and the extra becomes
@@ -18,7 +19,11 @@ Each period :func:`simulate`:
    clear the market under the federation's regulation (:mod:`.markets`), keeps what is
    unsold in stock, and moves next period's target by Cockshott & Cottrell's feedback
    (up where the clearing price exceeds the labour value, down where it is below);
-6. depreciates capacity by ``depreciation`` and changes each coop's workforce by
+6. settles the period by the federation's rules when members are given and the plan has
+   valuations (mechanism ``optimal``): relocations, early retirements, the employment-aid
+   benefit, accounts, pooling and funds (:mod:`cooplan.institutions.settlement`); the next
+   period starts from the members and funds after;
+7. depreciates capacity by ``depreciation`` and changes each coop's workforce by
    ``labour_growth``; unused output is carried over as stock.
 
 Everything random comes from ``SeedSequence([seed, period])``: a run is reproducible bit for
@@ -34,10 +39,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cooplan.institutions.rules import FederationRules, default_rules
+from cooplan.institutions.settlement import settle
 from cooplan.model.economy import Economy
 from cooplan.model.snapshot import EconomySnapshot
 from cooplan.planning.balances import balance
-from cooplan.planning.mechanism import get_mechanism
+from cooplan.planning.mechanism import RunStatus, get_mechanism
 from cooplan.simulation.disturbances import Disturbance, DisturbanceModel, draw, period_rng
 from cooplan.simulation.execution import Execution, execute
 from cooplan.simulation.markets import (
@@ -67,6 +74,7 @@ class SimulationConfig:
     market_elasticity: float = 1.0
     market_regulation: Regulation | None = None
     market_adjustment: float = 0.5
+    settle: bool = True
 
     def __post_init__(self) -> None:
         if self.periods < 1:
@@ -82,6 +90,7 @@ class PeriodReport:
     """What one period planned and what happened (totals in the economy's units)."""
 
     period: int
+    plan_status: str
     planned_labour: float
     labour_available: float
     fulfilment: float
@@ -95,6 +104,7 @@ class PeriodReport:
     workers: dict[str, int]
     markets: dict[str, dict[str, float]] = field(default_factory=dict)
     production: dict[str, dict[str, float]] = field(default_factory=dict)
+    settlement: dict[str, Any] = field(default_factory=dict)
 
     def to_json_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -206,8 +216,78 @@ def _sell(
     return stock, report, following
 
 
-def simulate(economy: Economy, config: SimulationConfig) -> SimulationResult:
-    """Run ``config.periods`` periods of plan and execution from ``economy`` (see module)."""
+def _settle(
+    current: Economy,
+    members: pd.DataFrame,
+    plan_json: dict[str, Any],
+    rules: FederationRules,
+    funds: dict[str, float] | None,
+    period: int,
+) -> tuple[pd.DataFrame, dict[str, float], dict[str, Any]]:
+    """Settle the period by the federation's rules; returns members and funds after."""
+    result = settle(
+        current.coops,
+        members,
+        plan_json,
+        rules,
+        processes=current.processes,
+        inputs=current.inputs,
+        opening=funds,
+        period=period,
+    )
+    labour = result.labour
+    after = members[~members["id"].isin(list(labour.early_retirements))].copy()
+    moved = {r.member: r.target for r in labour.relocations}
+    hours = dict(zip(current.coops["id"], current.coops["hours_per_member"], strict=True))
+    is_moved = after["id"].isin(list(moved))
+    after.loc[is_moved, "coop"] = [moved[m] for m in after.loc[is_moved, "id"]]
+    after.loc[is_moved, "hours"] = [float(hours[c]) for c in after.loc[is_moved, "coop"]]
+    on_benefit = after["id"].isin([b.member for b in labour.on_benefit])
+    after.loc[on_benefit, "months_on_benefit"] += 1
+    capital = dict(zip(result.member_accounts["id"], result.member_accounts["after"], strict=True))
+    after["capital_account"] = [
+        capital.get(m, c) for m, c in zip(after["id"], after["capital_account"], strict=True)
+    ]
+    after["age"] = after["age"] + 1
+    closing = {fund.value: flow.after for fund, flow in result.funds.items()}
+    report = {
+        "members_before": labour.members_before,
+        "stayed": len(labour.stayed),
+        "relocated": len(labour.relocations),
+        "early_retired": len(labour.early_retirements),
+        "on_benefit": len(labour.on_benefit),
+        "funds": {fund.value: flow.to_dict() for fund, flow in result.funds.items()},
+        "violations": [v.to_dict() for v in result.violations],
+        "valuation": result.valuation,
+    }
+    return after.reset_index(drop=True), closing, report
+
+
+def _workers_from(members: pd.DataFrame, coop_ids: tuple[str, ...]) -> np.ndarray:
+    """People working in each coop (those drawing the benefit are not)."""
+    working = (
+        members[members["months_on_benefit"] == 0] if "months_on_benefit" in members else members
+    )
+    counts = working.groupby("coop").size()
+    return np.array([int(counts.get(c, 0)) for c in coop_ids], dtype=np.int64)
+
+
+def simulate(
+    economy: Economy,
+    config: SimulationConfig,
+    *,
+    members: pd.DataFrame | None = None,
+    rules: FederationRules | None = None,
+) -> SimulationResult:
+    """Run ``config.periods`` periods of plan and execution from ``economy`` (see module).
+
+    With ``members`` (a members table, see :mod:`cooplan.institutions.members`) and a
+    mechanism whose plan has valuations and deliveries (``optimal``), each period is also
+    settled by the federation's ``rules``: members relocated, retired or on the benefit,
+    accounts and funds; the next period starts from the members and funds after.
+    """
+    rules = rules or default_rules()
+    funds: dict[str, float] | None = None
     snap = economy.snapshot()
     mechanism = get_mechanism(config.mechanism)
     capacity = snap.process_capacity.copy()
@@ -220,12 +300,26 @@ def simulate(economy: Economy, config: SimulationConfig) -> SimulationResult:
     values = balance(economy).labour_values if sold_on_market else {}
     targets = {p: base_demand[p] for p in sold_on_market}
     reports = []
+    last_plan: np.ndarray | None = None
     for period in range(config.periods):
         current = _economy_for(economy, capacity, workers, reserved, config.reserve_share, targets)
         plan = mechanism.solve(current, config.seed + period, **config.mechanism_options)
         planned = np.array([plan.activity.get(p, 0.0) for p in snap.process_ids])
+        plan_adopted = plan.status is not RunStatus.INFEASIBLE
+        if not plan_adopted and last_plan is not None:
+            planned = last_plan  # no feasible plan: the coops carry on with the last one
+        last_plan = planned
         rng = period_rng(config.seed, period)
         shock = draw(config.disturbances, snap.n_coops, len(snap.demand_quantity), rng)
+        settled: dict[str, Any] = {}
+        plan_json = plan.details.get("plan")
+        if (
+            config.settle
+            and members is not None
+            and isinstance(plan_json, dict)
+            and plan_json.get("status") == "optimal"
+        ):
+            members, funds, settled = _settle(current, members, plan_json, rules, funds, period)
         done = execute(snap, planned, shock, stock)  # the public asks for the real demand
 
         capacity_before = capacity.copy()
@@ -237,7 +331,10 @@ def simulate(economy: Economy, config: SimulationConfig) -> SimulationResult:
         capacity = np.where(
             np.isfinite(capacity), capacity * (1 - config.depreciation) + added, np.inf
         )
-        workers = np.round(workers * (1 + config.labour_growth)).astype(np.int64)
+        if settled and members is not None:
+            workers = _workers_from(members, snap.coop_ids)
+        else:
+            workers = np.round(workers * (1 + config.labour_growth)).astype(np.int64)
         stock = done.stock_after
         market_report: dict[str, dict[str, float]] = {}
         if targets:
@@ -248,6 +345,7 @@ def simulate(economy: Economy, config: SimulationConfig) -> SimulationResult:
         reports.append(
             PeriodReport(
                 period=period,
+                plan_status=plan.status.value if plan_adopted else "infeasible: last plan kept",
                 planned_labour=labour_used,
                 labour_available=float(current.snapshot().coop_hours.sum()),
                 fulfilment=done.fulfilment(),
@@ -267,6 +365,7 @@ def simulate(economy: Economy, config: SimulationConfig) -> SimulationResult:
                 stock={snap.product_ids[i]: float(v) for i, v in enumerate(stock) if v > 1e-9},
                 workers={c: int(w) for c, w in zip(snap.coop_ids, workers, strict=True)},
                 markets=market_report,
+                settlement=settled,
                 production={
                     snap.process_ids[p]: {
                         "planned": float(planned[p]),

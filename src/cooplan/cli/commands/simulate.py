@@ -8,6 +8,8 @@ import typer
 from rich.table import Table
 
 from cooplan.cli.output import console, fmt, working, write_json
+from cooplan.institutions.members import load_members
+from cooplan.institutions.rules import load_rules
 from cooplan.io import load_economy
 from cooplan.simulation.disturbances import DisturbanceModel
 from cooplan.simulation.periods import SimulationConfig, production_reports, simulate
@@ -28,6 +30,11 @@ def register(app: typer.Typer) -> None:
         investment: float = typer.Option(0.1, help="Capacity added where it binds."),
         labour_growth: float = typer.Option(0.0, help="Workforce growth per period."),
         json_file: Path | None = typer.Option(None, "--json", help="Write every period as JSON."),
+        members_file: Path | None = typer.Option(
+            None, "--members", help="members.csv: settle each period by the federation's rules."
+        ),
+        rules_file: Path | None = typer.Option(None, "--rules", help="federation.toml."),
+        objective: str = typer.Option("fulfilment", help="Objective of the optimal mechanism."),
         reports_file: Path | None = typer.Option(
             None, "--reports", help="Write production reports (CSV) for `cooplan monitor`."
         ),
@@ -38,6 +45,7 @@ def register(app: typer.Typer) -> None:
             periods=periods,
             seed=seed,
             mechanism=mechanism,
+            mechanism_options={"objective": objective} if mechanism == "optimal" else {},
             disturbances=DisturbanceModel(shortfall_sd, breakdown, 0.5, demand_sd),
             depreciation=depreciation,
             investment_rate=investment,
@@ -45,7 +53,8 @@ def register(app: typer.Typer) -> None:
             reserve_share=reserve,
         )
         with working(f"simulating {periods} periods…"):
-            result = simulate(economy, config)
+            members = load_members(members_file, economy.coops["id"]) if members_file else None
+            result = simulate(economy, config, members=members, rules=load_rules(rules_file))
         table = Table(title=f"{economy.meta.name}: {periods} periods, seed {seed}")
         for column in (
             "period",

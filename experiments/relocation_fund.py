@@ -63,13 +63,15 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     table.to_csv(out / "relocation_fund.csv", index=False)
     print(
-        "| vacancies/month | buffer (M EUR) | months to place half | relocated by 9 | early retired | on benefit at 9 | lowest fund (M EUR) |"
+        "| vacancies/month | buffer (M EUR) | months to place half | relocated by 9 "
+        "| early retired | on benefit at 9 | lowest fund (M EUR) |"
     )
     print("|---|---|---|---|---|---|---|")
     for r in table.itertuples():
+        half = "> 9" if pd.isna(r.months_to_half) else f"{int(r.months_to_half)}"
         print(
-            f"| {r.vacancy_rate:.1%} | {r.buffer_meur:.0f} | {r.months_to_half or '> 9'} "
-            f"| {r.relocated_9m} | {r.early_retired} | {r.on_benefit_9m} | {r.lowest_fund_meur:.1f} |"
+            f"| {r.vacancy_rate:.1%} | {r.buffer_meur:.0f} | {half} | {r.relocated_9m} "
+            f"| {r.early_retired} | {r.on_benefit_9m} | {r.lowest_fund_meur:.1f} |"
         )
 
 

@@ -97,3 +97,28 @@ def test_settled_periods_conserve_people(economy) -> None:  # type: ignore[no-un
         for flow in settled["funds"].values():
             assert flow["after"] == pytest.approx(flow["before"] + flow["inflow"] - flow["outflow"])
     assert sum(result.periods[-1].workers.values()) <= people
+
+
+def test_investment_is_paid_from_the_funds(economy) -> None:  # type: ignore[no-untyped-def]
+    from cooplan.institutions.members import generate_members
+
+    members = generate_members(economy.coops, seed=0)
+    config = SimulationConfig(
+        periods=2,
+        seed=1,
+        mechanism="optimal",
+        mechanism_options={"objective": "fulfilment"},
+        capital_labour=50.0,
+        investment_rate=0.5,
+    )
+    result = simulate(economy, config, members=members)
+    settled = [p for p in result.periods if p.settlement]
+    assert settled
+    for period in settled:
+        financing = period.settlement["investment_financing"]
+        assert financing["paid"] <= financing["cost"] + 1e-6
+        assert financing["paid"] == pytest.approx(
+            financing["from_central"] + financing["from_reserves"]
+        )
+        if period.investment:
+            assert financing["cost"] > 0

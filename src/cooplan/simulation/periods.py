@@ -13,8 +13,8 @@ Each period :func:`simulate`:
 4. invests: every process whose capacity bound the plan used up (planned level ≥ 99.9% of
    capacity) gets ``investment_rate`` more capacity next period, at a labour cost of
    ``capital_labour`` hours per unit of capacity, charged to the next period's hours of the
-   coop that runs it (investment decided by the plan's bottlenecks, financed by the coop's
-   own labour);
+   coop that runs it; when the period is settled (below) the investment is paid from the
+   central fund, then the reserves, and only what they can pay for is built;
 5. sells the market products (products.csv ``market = true``) to the public at prices that
    clear the market under the federation's regulation (:mod:`.markets`), keeps what is
    unsold in stock, and moves next period's target by Cockshott & Cottrell's feedback
@@ -259,8 +259,36 @@ def _settle(
         "funds": {fund.value: flow.to_dict() for fund, flow in result.funds.items()},
         "violations": [v.to_dict() for v in result.violations],
         "valuation": result.valuation,
+        "money_per_unit": result.money_per_unit,
     }
     return after.reset_index(drop=True), closing, report
+
+
+def _finance(
+    added: np.ndarray, hours_per_unit: float, money_per_hour: float, funds: dict[str, float]
+) -> tuple[np.ndarray, dict[str, float], dict[str, float]]:
+    """Pay for new capacity from the central fund, then the reserves; build only what they pay.
+
+    Cost = capacity added × ``hours_per_unit`` × ``money_per_hour`` (the settlement's money
+    per unit of plan valuation). Returns the capacity that can be paid for, the financing
+    report and the funds after.
+    """
+    cost = float(added.sum() * hours_per_unit * money_per_hour)
+    available = max(funds.get("central", 0.0), 0.0) + max(funds.get("reserves", 0.0), 0.0)
+    share = 1.0 if cost <= available or cost == 0 else available / cost
+    paid = cost * share
+    from_central = min(paid, max(funds.get("central", 0.0), 0.0))
+    after = dict(funds)
+    after["central"] = funds.get("central", 0.0) - from_central
+    after["reserves"] = funds.get("reserves", 0.0) - (paid - from_central)
+    report = {
+        "cost": cost,
+        "paid": paid,
+        "from_central": from_central,
+        "from_reserves": paid - from_central,
+        "share_built": share,
+    }
+    return added * share, report, after
 
 
 def _workers_from(members: pd.DataFrame, coop_ids: tuple[str, ...]) -> np.ndarray:
@@ -325,6 +353,10 @@ def simulate(
         capacity_before = capacity.copy()
         binding = np.isfinite(capacity) & (planned >= 0.999 * capacity) & (capacity > 0)
         added = np.where(binding, config.investment_rate * capacity, 0.0)
+        if settled and funds is not None:
+            added, settled["investment_financing"], funds = _finance(
+                added, config.capital_labour, settled["money_per_unit"], funds
+            )
         reserved = np.bincount(
             snap.process_coop, weights=added * config.capital_labour, minlength=snap.n_coops
         )

@@ -121,3 +121,20 @@ def test_cli_horizon(tmp_path: Path) -> None:
     assert main(["horizon", str(EXAMPLES / "federation"), "--years", "2", "--json", str(out)]) == 0
     data = json.loads(out.read_text())
     assert data["status"] == "optimal" and len(data["years"]) == 2
+
+
+def test_horizon_is_rolled_forward_in_simulate() -> None:
+    from cooplan.simulation.disturbances import DisturbanceModel
+    from cooplan.simulation.periods import SimulationConfig, simulate
+
+    economy = load_economy(EXAMPLES / "federation")
+    config = SimulationConfig(
+        periods=2,
+        seed=0,
+        mechanism="horizon",
+        mechanism_options={"years": 3},
+        disturbances=DisturbanceModel(0.0, 0.0, 0.0, 0.0),
+    )
+    result = simulate(economy, config)
+    assert [p.plan_status for p in result.periods] == ["converged", "converged"]
+    assert all(p.fulfilment > 0.95 for p in result.periods)

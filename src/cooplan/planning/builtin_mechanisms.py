@@ -91,3 +91,54 @@ register(
         _optimal_mechanism,
     )
 )
+
+
+def _horizon_mechanism(economy: Economy, seed: int, **options: Any) -> MechanismPlan:
+    """The first year of a multi-year plan with investment (rolled forward when simulated).
+
+    Options: ``years`` (default 5), ``capital`` (a capital.csv path; default the economy
+    folder's ``capital.csv`` when there is one), and any HorizonSettings field.
+    """
+    from pathlib import Path
+
+    from cooplan.planning.horizon import HorizonSettings, plan_horizon, read_capital
+
+    del seed  # the LP is deterministic
+    capital_path = options.pop("capital", None)
+    if capital_path is None and economy.source != "<memory>":
+        default = Path(economy.source) / "capital.csv"
+        capital_path = default if default.is_file() else None
+    capital = read_capital(capital_path, economy) if capital_path else None
+    settings = HorizonSettings(**options)
+    result = plan_horizon(economy, settings, capital)
+    snap = economy.snapshot()
+    if result.status != "optimal":
+        return MechanismPlan("horizon", RunStatus.INFEASIBLE, {}, {}, {}, {})
+    activity = result.activity[0]
+    x = np.array([activity.get(p, 0.0) for p in snap.process_ids])
+    floors = np.bincount(snap.demand_product, weights=snap.demand_floor, minlength=snap.n_products)
+    delivered = floors + result.fulfilment[0] * (snap.final_demand - floors)
+    return MechanismPlan(
+        mechanism="horizon",
+        status=RunStatus.CONVERGED,
+        activity=activity,
+        output={p: float(v) for p, v in zip(snap.product_ids, snap.B @ x, strict=True) if v > 0},
+        labour_used=result.labour[0],
+        final_delivered={
+            p: float(delivered[i])
+            for i, p in enumerate(snap.product_ids)
+            if snap.final_demand[i] > 0
+        },
+        rounds=int(result.solver.get("iterations", 0)),
+        details={"horizon": result.to_json_dict()},
+    )
+
+
+register(
+    FunctionMechanism(
+        "horizon",
+        "First year of a multi-year plan with investment and stocks (one LP, Cockshott's "
+        "five-year plan model); re-planned every period when simulated.",
+        _horizon_mechanism,
+    )
+)

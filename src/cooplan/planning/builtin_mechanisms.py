@@ -7,7 +7,9 @@ from typing import Any
 import numpy as np
 
 from cooplan.model.economy import Economy
+from cooplan.planning import participatory_mechanism  # noqa: F401 - registers "participatory"
 from cooplan.planning.balances import balance
+from cooplan.planning.harmony import mechanism as _harmony  # noqa: F401 - registers "harmony"
 from cooplan.planning.mechanism import FunctionMechanism, MechanismPlan, RunStatus, register
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -13,16 +14,20 @@ from rich.console import Console
 from rich.table import Table
 
 from cooplan.errors import InputError, Problem
+from cooplan.io.folder import load_economy
 from cooplan.planning.participatory import (
     DEFAULT_BLOCK_SIZE,
     DEFAULT_MAX_ROUNDS,
     DEFAULT_THRESHOLD,
     Category,
+    LabourPooling,
     ParticipatoryResult,
     load_pequod,
     load_recovered_year2,
+    run_federation,
     run_participatory,
 )
+from cooplan.planning.participatory.federation import FederationResult
 from cooplan.planning.participatory.generator import BOOK_SCALE, PILOT_SCALE, generate_economy
 from cooplan.planning.participatory.writer import write_pequod
 
@@ -74,6 +79,90 @@ def _print(result: ParticipatoryResult) -> None:
     console.print(table)
 
 
+def _print_federation(result: FederationResult) -> None:
+    year = result.year
+    summary = Table(title=f"Participatory planning, coops as councils: {result.councils.economy}")
+    for column in ("status", "rounds", "max imbalance %", "first round < 5%", "labour"):
+        summary.add_column(column, justify="right")
+    below = year.first_round_below(5.0)
+    summary.add_row(
+        year.status.value,
+        str(year.rounds),
+        f"{year.max_imbalance_pct:.4f}",
+        "—" if below is None else str(below),
+        result.councils.labour.value,
+    )
+    console.print(summary)
+    worst = ", ".join(f"{v:.3f}" for v in year.worst_imbalance_pct)
+    console.print(f"worst imbalance by round (%): {worst}", highlight=False)
+    table = Table(title="Commodities (prices in hours; the plan's round)")
+    for column in ("commodity", "category", "start price", "plan price", "supply", "demand", "%"):
+        table.add_column(column, justify="left" if column == "commodity" else "right")
+    councils = result.councils
+    for j, name in enumerate(councils.commodity_ids):
+        table.add_row(
+            name,
+            councils.commodity_category[j].label,
+            f"{councils.calibration_prices[j]:.4g}",
+            f"{year.plan_prices[j]:.4g}",
+            f"{year.supply[-1, j]:.6g}",
+            f"{year.demand[-1, j]:.6g}",
+            f"{year.imbalance_pct[-1, j]:.2f}",
+        )
+    console.print(table)
+
+
+def _run_folder(
+    folder: Path,
+    labour: str,
+    threshold: float,
+    max_rounds: int,
+    unused: Mapping[str, object],
+    json_out: Path | None,
+) -> None:
+    """``cooplan participatory FOLDER``: the federation's coops and regions as councils."""
+    problems = [
+        Problem("command line", "applies only to council files", column=name, value=str(value))
+        for name, value in unused.items()
+        if value is not None
+    ]
+    if labour not in {p.value for p in LabourPooling}:
+        problems.append(
+            Problem(
+                "command line",
+                "unknown labour pooling",
+                column="--labour",
+                value=labour,
+                fix="choose federation, group or coop",
+            )
+        )
+    error = InputError.collect(problems, summary="invalid options for an economy folder")
+    if error is not None:
+        raise error
+    result = run_federation(
+        load_economy(folder),
+        labour=LabourPooling(labour),
+        threshold=threshold,
+        max_rounds=max_rounds,
+    )
+    _print_federation(result)
+    if json_out is not None:
+        plan = result.to_plan()
+        payload = {
+            "economy": result.councils.economy,
+            "mechanism": plan.mechanism,
+            "status": plan.status.value,
+            "rounds": plan.rounds,
+            "activity": plan.activity,
+            "output": plan.output,
+            "labour_used": plan.labour_used,
+            "final_delivered": plan.final_delivered,
+            "details": plan.details,
+        }
+        _write_json(json_out, payload)
+        console.print(f"wrote {json_out}", highlight=False)
+
+
 def _check_options(threshold: float, years: int, max_rounds: int, block_size: int) -> None:
     """Refuse option values the procedure cannot run with (exit status 2)."""
     checks = (
@@ -97,7 +186,11 @@ def register(app: typer.Typer) -> None:
 
     @app.command("participatory")
     def participatory(
-        file: Path = typer.Argument(..., help="Council file (pequod-cljs .clj or .clj.gz)."),
+        file: Path = typer.Argument(
+            ...,
+            help="Council file (pequod-cljs .clj or .clj.gz), or an economy folder: its "
+            "coops and regions then act as the councils.",
+        ),
         threshold: float = typer.Option(
             DEFAULT_THRESHOLD,
             help="Stop a year when the worst relative imbalance is at most this (0.03 = 3%).",
@@ -118,9 +211,20 @@ def register(app: typer.Typer) -> None:
             DEFAULT_BLOCK_SIZE, help="Councils per block (sets the summation order)."
         ),
         json_out: Path | None = typer.Option(None, "--json", help="Write the result as JSON."),
+        labour: str = typer.Option(
+            "coop", help="Economy folder only: labour pools: coop, group or federation."
+        ),
     ) -> None:
         """Run participatory planning (Albert & Hahnel, as pequod-cljs) on FILE."""
         _check_options(threshold, years, max_rounds, block_size)
+        if file.is_dir():
+            unused = {
+                "--year2-draws": year2_draws,
+                "--experiment": experiment,
+                "--scheduler": scheduler,
+            }
+            _run_folder(file, labour, threshold, max_rounds, unused, json_out)
+            return
         economy = load_pequod(file)
         draws = None
         if year2_draws is not None:

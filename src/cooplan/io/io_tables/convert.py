@@ -327,13 +327,19 @@ def table_to_economy(table: IndustryTable, options: ImportOptions, source: str) 
     coops, processes, inputs = _coop_rows(
         table, options, keep, codes, A, x, labour, members, group_of, imports_id
     )
-    demand = [{"product": codes[k], "quantity": f[k]} for k in range(len(codes)) if f[k] > 0]
+    # Priorities in proportion to each product's final demand (the table's money units, mean
+    # 1): weighing a $1bn demand like a $2tn one would distort the harmony objective.
+    positive = [k for k in range(len(codes)) if f[k] > 0]
+    mean_demand = float(np.mean([f[k] for k in positive])) if positive else 1.0
+    demand = [
+        {"product": codes[k], "quantity": f[k], "priority": f[k] / mean_demand} for k in positive
+    ]
     raw = {
         "products": pd.DataFrame(products),
         "coops": pd.DataFrame(coops),
         "processes": pd.DataFrame(processes),
         "inputs": pd.DataFrame(inputs, columns=["process", "product", "quantity"]),
-        "demand": pd.DataFrame(demand, columns=["product", "quantity"]),
+        "demand": pd.DataFrame(demand, columns=["product", "quantity", "priority"]),
         "regions": pd.DataFrame([{"id": table.region, "name": table.region_name}]),
         "groups": pd.DataFrame(
             [{"id": g.id, "name": g.name, "parent": g.parent, "axis": "sector"} for g in groups],

@@ -8,17 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from cooplan.cli.output import console
 from cooplan.errors import InputError
 from cooplan.institutions.members import generate_members, load_members
 from cooplan.institutions.relocation import region_distances
 from cooplan.institutions.rules import load_rules
 from cooplan.institutions.settlement import Settlement, settle
 from cooplan.institutions.tables import coops_table, optional_table
-
-console = Console()
 
 
 def read_plan(path: Path) -> dict[str, Any]:

@@ -19,8 +19,8 @@ serve: $(STAMP)
 	$(BIN)/cooplan serve --demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks experiments
+	$(BIN)/ruff format --check src tests benchmarks experiments
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

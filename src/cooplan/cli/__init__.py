@@ -85,7 +85,7 @@ def report_error(error: CooplanError) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``cooplan`` script; returns the process exit status."""
     try:
-        app(args=argv, standalone_mode=False)
+        returned = app(args=argv, standalone_mode=False)
     except CooplanError as error:
         code = report_error(error)
         if argv is None:
@@ -101,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         if argv is None:
             sys.exit(code)
         return code
+    code = returned if isinstance(returned, int) else 0  # typer.Exit(n) comes back as n
     if argv is None:
-        sys.exit(0)
-    return 0
+        sys.exit(code)
+    return code

@@ -1,0 +1,160 @@
+"""``cooplan plan DIR --objective OBJ``: the optimal plan with valuations and deliveries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from cooplan.cli.output import console, fmt, working, write_json
+from cooplan.io import load_economy
+from cooplan.planning.optimal.api import plan
+from cooplan.planning.optimal.result import Objective, PlanResult
+
+
+def _print_summary(result: PlanResult) -> None:
+    console.print(
+        f"[bold]{result.economy}[/] — objective {result.objective.value}: "
+        f"[bold]{result.status.value}[/]"
+    )
+    if result.objective_value is not None:
+        console.print(f"objective value: [bold]{fmt(result.objective_value, 6)}[/]")
+    if result.fulfilment_lambda is not None:
+        console.print(f"λ (complete sets of the assortment): {fmt(result.fulfilment_lambda, 6)}")
+    if result.harmony is not None:
+        h = result.harmony
+        console.print(
+            f"harmony: achieved {fmt(h.achieved, 6)}, LP bound {fmt(h.lp_bound, 6)} "
+            f"(ε = {h.tolerance:g}, {h.pieces} tangent cuts)"
+        )
+    if result.certificate is not None:
+        c = result.certificate
+        verdict = "[green]passed[/]" if c.passed else "[red]FAILED[/]"
+        console.print(
+            f"certificate {verdict}: primal {c.primal_infeasibility:.2e}, dual "
+            f"{c.dual_infeasibility:.2e}, complementarity {c.complementarity_gap:.2e}"
+        )
+    if result.solver is not None:
+        s = result.solver
+        note = f" — {s.note}" if s.note else ""
+        console.print(f"solver: {s.name}, {s.iterations} iterations, {s.time_s:.3f} s{note}")
+
+
+def _print_plan(result: PlanResult, unit: str) -> None:
+    products = Table(title="Products", title_justify="left")
+    for column in ("product", "output", "fulfilment", "price"):
+        products.add_column(column, justify="left" if column == "product" else "right")
+    for product, output in result.output.items():
+        ratio = result.fulfilment_ratio.get(product)
+        price = result.prices.get(product, result.resource_prices.get(product))
+        products.add_row(product, fmt(output), "" if ratio is None else f"{ratio:.1%}", fmt(price))
+    console.print(products)
+    coops = Table(title="Coops", title_justify="left")
+    for column in (
+        "coop",
+        f"used ({unit})",
+        f"available ({unit})",
+        "lent",
+        "borrowed",
+        f"value ({unit}⁻¹)",
+    ):
+        coops.add_column(column, justify="left" if column == "coop" else "right")
+    for coop, use in result.labour.items():
+        coops.add_row(
+            coop,
+            fmt(use.used),
+            fmt(use.available),
+            fmt(use.lent),
+            fmt(use.borrowed),
+            fmt(result.labour_prices.get(coop)),
+        )
+    console.print(coops)
+    binding = {k: v for k, v in result.capacity_prices.items() if v > 0}
+    for process, value in binding.items():
+        console.print(f"capacity of {process} binds (value {fmt(value)} per unit)")
+    for resource, value in result.resource_prices.items():
+        if value > 0:
+            console.print(f"resource {resource} binds (rent {fmt(value)} per unit)")
+    if result.shipments:
+        console.print(
+            f"{len(result.shipments)} shipments, transport cost {fmt(result.transport_cost)}"
+        )
+    for move in result.relocations:
+        console.print(f"{move.source} lends {fmt(move.hours)} {unit} to {move.target}")
+    console.print(f"{len(result.deliveries)} deliveries (see --json for the list)")
+
+
+def _print_diagnosis(result: PlanResult) -> None:
+    if result.diagnosis is None:
+        return
+    console.print(f"[red]{result.diagnosis.message}[/]", highlight=False)
+    if result.diagnosis.shortfalls:
+        table = Table(title="Targets that cannot be met", title_justify="left")
+        for column in ("product", "region", "required", "attainable", "shortfall"):
+            table.add_column(column, justify="left" if column in ("product", "region") else "right")
+        for s in result.diagnosis.shortfalls:
+            table.add_row(
+                s.product, s.region or "any", fmt(s.required), fmt(s.attainable), fmt(s.shortfall)
+            )
+        console.print(table)
+    for b in result.diagnosis.binding:
+        console.print(
+            f"binding {b.kind} {b.name}: {fmt(b.used)} of {fmt(b.limit)} (value {fmt(b.value)})"
+        )
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("plan")
+    def plan_command(
+        folder: Path = typer.Argument(..., help="Economy folder."),
+        objective: Objective = typer.Option(
+            Objective.FULFILMENT, "--objective", "-o", help="What the plan optimises."
+        ),
+        mobility_share: float | None = typer.Option(
+            None,
+            "--mobility-share",
+            help="Share μ of its hours a coop may lend to its group "
+            "(default: the rules' relocation.mobility_share with --rules, else 0).",
+        ),
+        rules_file: Path | None = typer.Option(
+            None, "--rules", help="federation.toml with the federation's rules."
+        ),
+        tie_break: bool = typer.Option(
+            True,
+            "--tie-break/--no-tie-break",
+            help="Among optimal plans, pick the one without needless work (a second solve).",
+        ),
+        json_file: Path | None = typer.Option(None, "--json", help="Write the plan as JSON."),
+        quiet: bool = typer.Option(False, "--quiet", "-q", help="No tables on the console."),
+    ) -> None:
+        """Optimal plan (Kantorovich LP) with prices, deliveries and a certificate.
+
+        Exit status 0 for an optimal plan, 1 when it is infeasible or unbounded (the
+        diagnosis is printed and written to the JSON file).
+        """
+        economy = load_economy(folder)
+        rules = None
+        if rules_file is not None:
+            from cooplan.institutions.rules import load_rules
+
+            rules = load_rules(rules_file)
+        with working(f"planning {economy.meta.name}…"):
+            result = plan(
+                economy,
+                objective,
+                rules=rules,
+                mobility_share=mobility_share,
+                tie_break=tie_break,
+            )
+        if not quiet:
+            _print_summary(result)
+            if result.is_optimal:
+                _print_plan(result, economy.meta.labour_unit)
+            _print_diagnosis(result)
+        if json_file is not None:
+            write_json(json_file, result.to_json_dict())
+            if not quiet:
+                console.print(f"wrote {json_file}")
+        if not result.is_optimal:
+            raise typer.Exit(code=1)

@@ -1,0 +1,389 @@
+"""Dantzig–Wolfe column generation over Leontief policy plans, with lazily added side rows.
+
+Every plan that meets the balances exactly is a mix of *policy plans* (one process per
+product): for ``y > 0`` the vertices of ``{x ≥ 0 : (I - A) x ≥ y}`` are policy solutions
+(Veinott 1968), and ``x_π(λ d + f) = λ x_π(d) + x_π(f)``. So the planning LP becomes a master
+over policy plans whose only rows are the side rows (coop hours, resources, capacities); it
+starts with the rows the non-substitution plan violates or nearly fills and adds any other row
+the current mix breaks. Pricing a master's row prices ``π`` is a least-cost Leontief problem
+with costs ``c + Gᵀπ``, solved exactly by policy iteration (see :mod:`.leontief`); its values
+``v`` give both a new column and a Lagrangian bound, which is a feasible dual point of the
+original LP. The loop stops when the mix meets every row and the bound matches its objective
+to the tolerance: the pair is then a primal-dual certificate of optimality.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from cooplan.planning.largescale.bounded import bounded_least_cost
+from cooplan.planning.largescale.leontief import LeontiefCore
+from cooplan.planning.largescale.master import MasterSolution, RestrictedMaster
+from cooplan.planning.largescale.problem import Objective, PlanningLP
+
+_ROWS_PER_ROUND = 400
+_FEASIBILITY = 1e-9  # relative row violation below which a row counts as met
+_SMOOTHING = 0.7  # weight of the best dual point in Wentges smoothing
+
+
+class Outcome:
+    """How the column generation ended."""
+
+    OPTIMAL = "optimal"
+    INFEASIBLE = "infeasible"
+    UNBOUNDED = "unbounded"
+    STOPPED = "stopped"
+
+
+@dataclass(frozen=True)
+class GenerationResult:
+    """Primal plan, dual point (y on balance rows, π on side rows) and how it ended."""
+
+    outcome: str
+    x: np.ndarray
+    lam: float | None
+    y: np.ndarray
+    pi: np.ndarray
+    iterations: int
+    columns: int
+    rows: int
+    message: str
+
+
+@dataclass
+class _Pricing:
+    values: np.ndarray
+    policy: np.ndarray
+    bound: float  # Lagrangian bound for the current phase (phase-1: infeasibility measure)
+    pi: np.ndarray  # all side-row prices, capacity rents of in-core capacities included
+    key: bytes = b""  # identifies the convexity plan below
+    plan: np.ndarray | None = None  # convexity plan already computed (capacity-aware pricing)
+
+
+class UnsettledError(RuntimeError):
+    """The capacity-aware policy iteration did not settle (retry with capacity rows)."""
+
+
+class ColumnGeneration:
+    """One run of the column generation on one planning LP."""
+
+    def __init__(
+        self,
+        lp: PlanningLP,
+        core: LeontiefCore,
+        tol: float,
+        deadline: float | None,
+        capacities_in_core: bool = True,
+    ):
+        self.lp = lp
+        self.core = core
+        self.tol = tol
+        self.deadline = deadline
+        self.fulfilment = lp.objective == Objective.FULFILMENT
+        self.base_cost = np.zeros(lp.n_processes) if self.fulfilment else lp.labour
+        self.convex_rhs = lp.floor if self.fulfilment else lp.demand + lp.floor
+        self.row_scale = np.maximum(np.abs(lp.side_rhs), 1.0)
+        self.columns: list[np.ndarray] = []
+        self.column_is_convex: list[bool] = []
+        self.seen: set[tuple[bytes, bool]] = set()
+        self.in_master = np.zeros(lp.side_rhs.size, dtype=bool)
+        self.policy: np.ndarray | None = None
+        self.values: np.ndarray | None = None
+        self.iterations = 0
+        self._plans: dict[tuple[bytes, bool], np.ndarray] = {}
+        self._last_plan: dict[bool, np.ndarray] = {}
+        # Min-labour: capacities of processes whose product also has an uncapped process are
+        # kept inside the Leontief pricing (bounded_least_cost), never as master rows.
+        self.internal = np.zeros(lp.side_rhs.size, dtype=bool)
+        self.core_capacity = np.full(lp.n_processes, np.inf)
+        first_cap_row = lp.side_rhs.size - lp.capped_processes.size
+        if capacities_in_core and not self.fulfilment and lp.capped_processes.size:
+            capped = lp.capped_processes
+            has_free = np.zeros(core.n_rows, dtype=bool)
+            free = np.ones(lp.n_processes, dtype=bool)
+            free[capped] = False
+            has_free[lp.main_row[free]] = True
+            inside = has_free[lp.main_row[capped]]
+            self.internal[first_cap_row + np.flatnonzero(inside)] = True
+            self.core_capacity[capped[inside]] = lp.side_rhs[first_cap_row:][inside]
+        self.internal_rows = np.flatnonzero(self.internal)
+        self.internal_processes = lp.capped_processes[self.internal_rows - first_cap_row]
+
+    def _plan(self, policy: np.ndarray, convex: bool) -> np.ndarray:
+        """Policy plan for the convexity (d + f, or f) or demand (d) right-hand side, cached
+        and warm-started from the previous plan of the same kind."""
+        key = (policy.tobytes(), convex)
+        if key not in self._plans:
+            rhs = self.convex_rhs if convex else self.lp.demand
+            last = self._last_plan.get(convex)
+            guess = None if last is None else last[policy]
+            self._plans = {k: v for k, v in self._plans.items() if k[0] == key[0]}
+            self._plans[key] = self.core.plan(policy, rhs, guess)
+            self._last_plan[convex] = self._plans[key]
+        return self._plans[key]
+
+    # -- pricing ---------------------------------------------------------------------------
+    def _price(self, pi: np.ndarray, phase_one: bool) -> _Pricing:
+        lp = self.lp
+        if self.internal_rows.size:
+            pi = pi.copy()
+            pi[self.internal_rows] = 0.0  # rents come out of the pricing, not into it
+        cost = lp.side.T @ pi
+        if not phase_one:
+            cost = cost + self.base_cost
+        plan: np.ndarray | None = None
+        if self.internal_rows.size:
+            bounded = bounded_least_cost(
+                self.core, cost, self.core_capacity, self.convex_rhs, self.policy, self.values
+            )
+            if not bounded.settled:
+                raise UnsettledError("capacity-aware policy iteration did not settle")
+            values, policy, plan = bounded.values, bounded.policy, bounded.x
+            pi[self.internal_rows] = bounded.rents[self.internal_processes]
+            key = policy.tobytes() + bounded.full.tobytes()
+        else:
+            values, policy, _ = self.core.values(cost, self.policy, self.values)
+            key = policy.tobytes()
+        self.policy, self.values = policy, values
+        side_value = float(lp.side_rhs @ pi)
+        if phase_one:
+            bound = float(self.convex_rhs @ values) - side_value
+        elif self.fulfilment:
+            dv = float(lp.demand @ values)
+            bound = (side_value - float(lp.floor @ values)) / dv if dv > 0 else np.inf
+        else:
+            bound = float(self.convex_rhs @ values) - side_value
+        return _Pricing(values=values, policy=policy, bound=bound, pi=pi, key=key, plan=plan)
+
+    def _convex_plan(self, pricing: _Pricing) -> np.ndarray:
+        return pricing.plan if pricing.plan is not None else self._plan(pricing.policy, True)
+
+    def _new_columns(self, pricing: _Pricing) -> list[tuple[np.ndarray, bool]]:
+        key = pricing.key
+        wanted: list[tuple[np.ndarray, bool]] = []
+        trivial = self.fulfilment and not self.lp.floor.any() and bool(self.columns)
+        if (key, True) not in self.seen and not trivial:
+            self.seen.add((key, True))
+            wanted.append((self._convex_plan(pricing), True))
+        if self.fulfilment and (key, False) not in self.seen:
+            self.seen.add((key, False))
+            wanted.append((self._plan(pricing.policy, False), False))
+        return wanted
+
+    # -- master bookkeeping ----------------------------------------------------------------
+    def _add_columns(self, master: RestrictedMaster, cols: list[tuple[np.ndarray, bool]]) -> None:
+        rows = np.asarray(master.rows, dtype=np.int64)
+        sub = self.lp.side[rows] if rows.size else None
+        for x, convex in cols:
+            usage = sub @ x if sub is not None else np.empty(0)
+            cost = 0.0 if self.fulfilment else float(self.lp.labour @ x)
+            if self.fulfilment and not convex:
+                cost = -1.0
+            master.add_column(cost, np.asarray(usage), convex)
+            self.columns.append(x)
+            self.column_is_convex.append(convex)
+
+    def _add_rows(self, master: RestrictedMaster, rows: np.ndarray) -> None:
+        rows = rows[~self.in_master[rows]]
+        if rows.size == 0:
+            return
+        self.in_master[rows] = True
+        sub = self.lp.side[rows]
+        usage = np.zeros((rows.size, len(self.columns)))
+        for k, x in enumerate(self.columns):
+            usage[:, k] = sub @ x
+        master.add_rows(rows, self.lp.side_rhs[rows], usage)
+
+    def _consider(self, pricing: _Pricing, best: _Pricing | None) -> _Pricing:
+        """The pricing with the better Lagrangian bound."""
+        if best is None or (
+            pricing.bound < best.bound if self.fulfilment else pricing.bound > best.bound
+        ):
+            return pricing
+        return best
+
+    def _improves(self, pricing: _Pricing, pi: np.ndarray, sol: MasterSolution) -> bool:
+        """Whether the plan priced at a smoothed point has negative reduced cost in the master."""
+        if (pricing.key, not self.fulfilment) in self.seen:
+            return False
+        if self.fulfilment:
+            x = self._plan(pricing.policy, False)
+            return float(pi @ (self.lp.side @ x)) < 1.0 - 1e-12
+        x = self._convex_plan(pricing)
+        reduced = float((self.lp.labour + self.lp.side.T @ pi) @ x) - sol.convexity_price
+        return reduced < -1e-12 * (1.0 + abs(sol.convexity_price))
+
+    def _bound_free_columns(self, master: RestrictedMaster) -> bool:
+        """Add, for every demand column, its most used row not yet in the master."""
+        added = []
+        for x, convex in zip(self.columns, self.column_is_convex, strict=True):
+            if convex:
+                continue
+            use = (self.lp.side @ x) / self.row_scale
+            use[self.in_master] = 0.0
+            if use.max(initial=0.0) > 0.0:
+                added.append(int(np.argmax(use)))
+        self._add_rows(master, np.unique(np.asarray(added, dtype=np.int64)))
+        return bool(added)
+
+    def _mix(self, sol: MasterSolution) -> tuple[np.ndarray, float]:
+        x = np.zeros(self.lp.n_processes)
+        lam = 0.0
+        for k in np.flatnonzero(sol.weights > 0.0).tolist():
+            x += sol.weights[k] * self.columns[k]
+            if not self.column_is_convex[k]:
+                lam += float(sol.weights[k])
+        return x, lam
+
+    def _violated(self, x: np.ndarray) -> tuple[np.ndarray, float]:
+        excess = (self.lp.side @ x - self.lp.side_rhs) / self.row_scale
+        excess[self.internal] = 0.0  # met by construction of every column
+        bad = np.flatnonzero(excess > _FEASIBILITY)
+        worst = float(excess.max()) if excess.size else 0.0
+        return bad[np.argsort(-excess[bad], kind="stable")], worst
+
+    def _initial_rows(self) -> np.ndarray:
+        lp = self.lp
+        usage = np.zeros(lp.side_rhs.size)
+        for x in self.columns:
+            usage = np.maximum(usage, lp.side @ x)
+        if self.fulfilment:
+            dcols = [x for x, c in zip(self.columns, self.column_is_convex, strict=True) if not c]
+            use_d = lp.side @ dcols[0]
+            use_f = lp.side @ self.columns[0]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = np.where(use_d > 0, (lp.side_rhs - use_f) / use_d, np.inf)
+            finite = np.isfinite(ratio)
+            if not finite.any():
+                return np.empty(0, dtype=np.int64)
+            low = float(ratio[finite].min())
+            near = np.flatnonzero(ratio <= max(low, 0.0) * 1.05 + 1e-12)
+            near = near[np.argsort(ratio[near], kind="stable")][:_ROWS_PER_ROUND]
+            over = np.flatnonzero(use_f > lp.side_rhs * (1 + _FEASIBILITY))
+            return np.union1d(near, over)
+        near = np.flatnonzero((usage >= 0.98 * lp.side_rhs) & ~self.internal)
+        return near[np.argsort(-(usage[near] / self.row_scale[near]), kind="stable")][
+            : 4 * _ROWS_PER_ROUND
+        ]
+
+    # -- main loop -------------------------------------------------------------------------
+    def run(self, start_pi: np.ndarray | None, max_iterations: int) -> GenerationResult:
+        lp = self.lp
+        n_side = lp.side_rhs.size
+        pi0 = np.zeros(n_side) if start_pi is None else np.maximum(start_pi, 0.0)
+        pi0[self.internal] = 0.0  # in-core capacities are priced by the pricing itself
+        first = self._price(pi0, phase_one=False)
+        cols = self._new_columns(first)
+        if self.fulfilment:
+            x_d = cols[-1][0]
+            if not np.any(lp.side @ x_d > 0):
+                return self._result(Outcome.UNBOUNDED, x_d, None, first, "plan uses nothing")
+        if not self.fulfilment and not self._violated(cols[0][0])[0].size:
+            # The least-cost plan meets every side row: it is optimal with its own values.
+            self.columns.append(cols[0][0])
+            return self._result(Outcome.OPTIMAL, cols[0][0], None, first, "")
+        scale0 = float(lp.labour @ cols[0][0]) if not self.fulfilment else 1.0
+        master = RestrictedMaster(penalty=1e3, cost_scale=max(scale0, 1e-9))
+        self._add_columns(master, cols)
+        self._add_rows(master, self._initial_rows())
+        convex_plan = self.columns[0]
+        phase_one = bool(self._violated(convex_plan)[0].size)
+        master.set_phase(phase_one)
+
+        best: _Pricing | None = None
+        last_x = convex_plan
+        lam_bar: float | None = None
+        for iteration in range(1, max_iterations + 1):
+            self.iterations = iteration
+            if self.deadline is not None and time.perf_counter() > self.deadline:
+                break
+            try:
+                sol = master.solve()
+            except RuntimeError as error:
+                return self._result(Outcome.STOPPED, last_x, lam_bar, best or first, str(error))
+            except OverflowError:
+                if not self._bound_free_columns(master):
+                    ray = next(
+                        x
+                        for x, c in zip(self.columns, self.column_is_convex, strict=True)
+                        if not c and not np.any(lp.side @ x > 0)
+                    )
+                    return self._result(Outcome.UNBOUNDED, ray, None, first, "free plan")
+                continue
+            x_bar, lam = self._mix(sol)
+            last_x, lam_bar = x_bar, (lam if self.fulfilment else None)
+            bad, _ = self._violated(x_bar)
+            bad = bad[~self.in_master[bad]]
+            if bad.size:
+                self._add_rows(master, bad[:_ROWS_PER_ROUND])
+                continue
+            pi = np.zeros(n_side)
+            pi[np.asarray(master.rows, dtype=np.int64)] = sol.row_prices
+            if phase_one or best is None:
+                pricing = self._price(pi, phase_one)
+            else:
+                # Wentges smoothing: price between the best dual point and the master's.
+                smooth = _SMOOTHING * best.pi + (1.0 - _SMOOTHING) * pi
+                pricing = self._price(smooth, phase_one)
+                if not self._improves(pricing, pi, sol):
+                    best = self._consider(pricing, best)
+                    pricing = self._price(pi, phase_one)
+            elastic_free = sol.elastic <= 1e-12 * max(1, len(master.rows))
+            if phase_one:
+                relative = pricing.bound / (1.0 + float(np.abs(self.convex_rhs).max()))
+                if relative > 10 * self.tol:
+                    return self._result(
+                        Outcome.INFEASIBLE, x_bar, None, pricing, "Farkas ray from phase 1"
+                    )
+                if elastic_free:
+                    phase_one = False
+                    master.set_phase(False)
+                    continue
+            else:
+                primal = lam if self.fulfilment else float(lp.labour @ x_bar)
+                best = self._consider(pricing, best)
+                assert best is not None
+                size = abs(primal) + abs(best.bound)
+                gap = abs(primal - best.bound) / size if size > 0 else 0.0
+                if elastic_free and gap <= 0.1 * self.tol:
+                    return self._result(Outcome.OPTIMAL, x_bar, lam_bar, best, "")
+            cols = self._new_columns(pricing)
+            if not cols:
+                if not phase_one and not elastic_free:
+                    # Penalised master settled with elastic use: test feasibility (phase 1),
+                    # and if the rows can be met, return to phase 2 with a larger penalty.
+                    phase_one = True
+                    master.set_phase(True, penalty=master.penalty * 100.0)
+                    continue
+                if phase_one:
+                    return self._result(Outcome.STOPPED, x_bar, None, pricing, "phase 1 stalled")
+                return self._result(
+                    Outcome.STOPPED, x_bar, lam_bar, best or pricing, "no improving plan found"
+                )
+            self._add_columns(master, cols)
+        dual = best if best is not None else self._price(np.zeros(n_side), False)
+        reason = "time limit reached" if self.iterations < max_iterations else "iteration limit"
+        return self._result(Outcome.STOPPED, last_x, lam_bar, dual, reason)
+
+    def _result(
+        self, outcome: str, x: np.ndarray, lam: float | None, dual: _Pricing, message: str
+    ) -> GenerationResult:
+        y, pi = dual.values, dual.pi
+        if self.fulfilment and outcome != Outcome.INFEASIBLE:
+            dv = float(self.lp.demand @ y)
+            if dv > 0:
+                y, pi = y / dv, pi / dv
+        return GenerationResult(
+            outcome=outcome,
+            x=x,
+            lam=lam,
+            y=y,
+            pi=pi,
+            iterations=self.iterations,
+            columns=len(self.columns),
+            rows=int(self.in_master.sum()),
+            message=message,
+        )

@@ -1,0 +1,226 @@
+"""The Leontief core: values by policy iteration and plans by Krylov solves, no factorisation.
+
+A *policy* picks one process for each balance row (product). With ``A_π`` the square input
+matrix of the chosen processes (productive: ``ρ(A_π) < 1``), the plan for net output ``y`` is
+``x_π = (I - A_π)⁻¹ y`` and the values for costs ``c ≥ 0`` are ``v = (I - A_πᵀ)⁻¹ c_π``. The
+least-cost values ``v_i = min_{p makes i} (c_p + Σ_j a_jp v_j)`` are found by policy iteration
+(Howard): evaluate, switch every product to a strictly cheaper process, repeat. Leontief
+substitution systems are transient Markov decision processes, so this terminates with the exact
+optimum of ``min c·x s.t. (I - A) x ≥ y, x ≥ 0`` for every ``y ≥ 0`` (Veinott 1968).
+Linear systems are solved by GMRES warm-started from the previous solution (each step one
+sparse matrix-vector product), with Neumann sweeps as a fallback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+
+class NotProductiveError(ArithmeticError):
+    """A policy's linear system did not converge (ρ(A_π) ≥ 1 or too ill-conditioned)."""
+
+
+@dataclass
+class KrylovStats:
+    """Counters of the linear algebra done (matrix-vector products, solves)."""
+
+    matvecs: int = 0
+    solves: int = 0
+
+
+def _gmres(
+    matrix: sp.csr_matrix | sp.csc_matrix,
+    rhs: np.ndarray,
+    z: np.ndarray,
+    tol: float,
+    stats: KrylovStats,
+    restart: int = 30,
+    cycles: int = 20,
+) -> np.ndarray:
+    """Restarted GMRES for (I - M) z = rhs (Arnoldi with twice-iterated Gram-Schmidt)."""
+    for _ in range(cycles):
+        r = rhs - (z - matrix @ z)
+        stats.matvecs += 1
+        beta = float(np.linalg.norm(r))
+        if beta <= tol:
+            break
+        basis = np.empty((restart + 1, rhs.size))
+        hess = np.zeros((restart + 1, restart))
+        basis[0] = r / beta
+        cs = np.zeros(restart)
+        sn = np.zeros(restart)
+        g = np.zeros(restart + 1)
+        g[0] = beta
+        steps = 0
+        for j in range(restart):
+            w = basis[j] - matrix @ basis[j]
+            stats.matvecs += 1
+            for _ in range(2):
+                h = basis[: j + 1] @ w
+                w -= basis[: j + 1].T @ h
+                hess[: j + 1, j] += h
+            norm_w = float(np.linalg.norm(w))
+            hess[j + 1, j] = norm_w
+            for i in range(j):  # apply the earlier Givens rotations to the new column
+                a, b = hess[i, j], hess[i + 1, j]
+                hess[i, j], hess[i + 1, j] = cs[i] * a + sn[i] * b, -sn[i] * a + cs[i] * b
+            denom = float(np.hypot(hess[j, j], hess[j + 1, j]))
+            cs[j], sn[j] = hess[j, j] / denom, hess[j + 1, j] / denom
+            hess[j, j], hess[j + 1, j] = denom, 0.0
+            g[j + 1] = -sn[j] * g[j]
+            g[j] = cs[j] * g[j]
+            steps = j + 1
+            if norm_w <= 1e-300 or abs(g[j + 1]) <= 0.5 * tol:
+                break
+            basis[j + 1] = w / norm_w
+        coef = np.linalg.solve(np.triu(hess[:steps, :steps]), g[:steps])
+        z = z + basis[:steps].T @ coef
+    return z
+
+
+def _solve(
+    matrix: sp.csr_matrix | sp.csc_matrix,
+    rhs: np.ndarray,
+    guess: np.ndarray | None,
+    rtol: float,
+    stats: KrylovStats,
+) -> np.ndarray:
+    """Solve (I - M) z = rhs for a productive non-negative M (GMRES, then Neumann sweeps)."""
+    stats.solves += 1
+    scale = float(np.max(np.abs(rhs))) if rhs.size else 0.0
+    if scale == 0.0:
+        return np.zeros_like(rhs)
+    z = rhs.copy() if guess is None else guess.copy()
+    z = _gmres(matrix, rhs, z, rtol * float(np.linalg.norm(rhs)), stats)
+    for _ in range(200):
+        residual = rhs - (z - matrix @ z)
+        stats.matvecs += 1
+        if not np.all(np.isfinite(residual)):
+            break
+        # Componentwise test: each equation holds to rtol of the size of its own terms, so
+        # that small values are as accurate (relatively) as large ones.
+        size = np.abs(rhs) + np.abs(z) + matrix @ np.abs(z)  # M ≥ 0
+        stats.matvecs += 1
+        floor = 1e-15 * float(np.max(size))  # values that are (almost) exactly zero
+        if np.all(np.abs(residual) <= rtol * size + floor):
+            if np.all(rhs >= 0.0) and np.min(z) < -1e-8 * np.max(np.abs(z)):
+                # For a productive M, (I - M)⁻¹ ≥ 0: a negative solution proves ρ(M) ≥ 1.
+                break
+            return np.asarray(z)
+        # Neumann refinement: z += Σ_k M^k r, converging at rate ρ(M).
+        correction = residual.copy()
+        term = residual
+        for _ in range(8):
+            term = matrix @ term
+            stats.matvecs += 1
+            correction += term
+        z = z + correction
+    raise NotProductiveError("Leontief system did not converge: is the economy productive?")
+
+
+class LeontiefCore:
+    """Policies, values and plans of ``(I - A) x ≥ y`` with several processes per product."""
+
+    def __init__(
+        self,
+        inputs: sp.csc_matrix,
+        main_row: np.ndarray,
+        rtol: float = 1e-11,
+        rough_rtol: float = 1e-7,
+    ):
+        self.inputs = inputs.tocsc()
+        self.inputs_t = self.inputs.T.tocsr()
+        self.main_row = main_row
+        self.n_rows = inputs.shape[0]
+        self.rtol = rtol
+        self.rough_rtol = rough_rtol
+        self.stats = KrylovStats()
+        order = np.argsort(main_row, kind="stable")
+        self._order = order
+        self._sorted_rows = main_row[order]
+        self._starts = np.searchsorted(self._sorted_rows, np.arange(self.n_rows))
+        self._cache: tuple[bytes, sp.csc_matrix, sp.csr_matrix] | None = None
+
+    def first_policy(self, cost: np.ndarray) -> np.ndarray:
+        """The process of least direct cost per product (a start for policy iteration)."""
+        return self.improve(cost, np.zeros(self.n_rows), None)
+
+    def matrices(self, policy: np.ndarray) -> tuple[sp.csc_matrix, sp.csr_matrix]:
+        """A_π (rows × rows) and its transpose, cached for the last policy."""
+        key = policy.tobytes()
+        if self._cache is None or self._cache[0] != key:
+            a_pi = self.inputs[:, policy].tocsc()
+            self._cache = (key, a_pi, a_pi.T.tocsr())
+        return self._cache[1], self._cache[2]
+
+    def improve(
+        self, cost: np.ndarray, values: np.ndarray, policy: np.ndarray | None
+    ) -> np.ndarray:
+        """Switch each product to its cheapest process under ``values`` (keep ties)."""
+        q = cost + self.inputs_t @ values
+        self.stats.matvecs += 1
+        qs = q[self._order]
+        best = np.minimum.reduceat(qs, self._starts)
+        is_best = qs <= np.repeat(best, np.diff(np.append(self._starts, qs.size)))
+        hits = np.flatnonzero(is_best)
+        first = hits[np.r_[True, self._sorted_rows[hits[1:]] != self._sorted_rows[hits[:-1]]]]
+        candidate = self._order[first]
+        if policy is None:
+            return candidate
+        slack = 1e-12 * np.abs(best)  # relative: values may be tiny (fulfilment prices)
+        keep = q[policy] <= best + slack
+        return np.where(keep, policy, candidate)
+
+    def evaluate(
+        self,
+        policy: np.ndarray,
+        cost: np.ndarray,
+        guess: np.ndarray | None = None,
+        rough: bool = False,
+    ) -> np.ndarray:
+        """Values v = c_π + A_πᵀ v of a policy (``rough``: to ``rough_rtol`` only)."""
+        _, a_pi_t = self.matrices(policy)
+        rtol = self.rough_rtol if rough else self.rtol
+        return _solve(a_pi_t, cost[policy], guess, rtol, self.stats)
+
+    def values(
+        self,
+        cost: np.ndarray,
+        policy: np.ndarray | None = None,
+        guess: np.ndarray | None = None,
+        max_rounds: int = 200,
+    ) -> tuple[np.ndarray, np.ndarray, int]:
+        """Least-cost values and an optimal policy by policy iteration; returns (v, π, rounds)."""
+        # Modified policy iteration: rough evaluations while the policy changes, then an exact
+        # one; the policy is accepted only if it is still optimal under the exact values.
+        warm = policy is not None
+        if policy is None:
+            policy = self.first_policy(cost)
+        # From a previous policy (often still optimal), evaluate exactly at once.
+        v = self.evaluate(policy, cost, guess, rough=not warm)
+        exact = warm
+        for rounds in range(1, max_rounds + 1):
+            new = self.improve(cost, v, policy)
+            if np.array_equal(new, policy):
+                if exact:
+                    return v, policy, rounds
+                v = self.evaluate(policy, cost, v)
+                exact = True
+                continue
+            policy = new
+            exact = False
+            v = self.evaluate(policy, cost, v, rough=True)
+        raise NotProductiveError("policy iteration did not settle")
+
+    def plan(
+        self, policy: np.ndarray, net_output: np.ndarray, guess: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Activity vector (all processes) of a policy delivering ``net_output`` exactly."""
+        x = np.zeros(self.main_row.size)
+        if np.any(net_output):
+            a_pi, _ = self.matrices(policy)
+            x[policy] = _solve(a_pi, net_output, guess, self.rtol, self.stats)
+        return x

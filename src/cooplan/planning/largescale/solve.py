@@ -1,0 +1,191 @@
+"""``solve_large``: the optimal plan of a large single-region economy, with its certificate."""
+
+from __future__ import annotations
+
+import time
+from typing import Literal
+
+import numpy as np
+
+from cooplan.model.snapshot import EconomySnapshot
+from cooplan.planning.largescale.certificate import (
+    infeasibility_certificate,
+    optimality_certificate,
+    unboundedness_certificate,
+)
+from cooplan.planning.largescale.column_generation import (
+    ColumnGeneration,
+    Outcome,
+    UnsettledError,
+)
+from cooplan.planning.largescale.fallback import solve_with_highs
+from cooplan.planning.largescale.leontief import LeontiefCore, NotProductiveError
+from cooplan.planning.largescale.problem import Objective, PlanningLP, planning_lp
+from cooplan.planning.largescale.result import (
+    Certificate,
+    CertificateKind,
+    LargeScaleSolution,
+    SolveStatus,
+)
+
+METHOD = (
+    "Dantzig-Wolfe column generation over Leontief policy plans (policy iteration with "
+    "GMRES solves, no factorisation), lazily added side rows, HiGHS master"
+)
+_MAX_ITERATIONS = 20_000
+
+
+def _start_prices(lp: PlanningLP, start: LargeScaleSolution | None) -> np.ndarray | None:
+    if start is None:
+        return None
+    return np.concatenate(
+        [
+            start.labour_prices,
+            start.resource_prices[lp.resource_products],
+            start.capacity_prices[lp.capped_processes],
+        ]
+    )
+
+
+def _package(
+    lp: PlanningLP,
+    status: SolveStatus,
+    x: np.ndarray,
+    lam: float | None,
+    y: np.ndarray,
+    pi: np.ndarray,
+    certificate: Certificate,
+    tol: float,
+    iterations: int,
+    started: float,
+    method: str,
+    message: str,
+) -> LargeScaleSolution:
+    certified = certificate.passes(tol)
+    if not certified:
+        status = SolveStatus.NOT_CERTIFIED
+    product_prices = np.zeros(lp.n_products)
+    product_prices[lp.balance_products] = y
+    labour, resource, capacity = lp.split_side_prices(pi)
+    if status == SolveStatus.OPTIMAL:
+        objective: float | None = (
+            lam if lp.objective == Objective.FULFILMENT else float(lp.labour @ x)
+        )
+    else:
+        objective = None
+    return LargeScaleSolution(
+        status=status,
+        objective_kind=lp.objective.value,
+        x=x,
+        lam=lam if lp.objective == Objective.FULFILMENT else None,
+        objective=objective,
+        product_prices=product_prices,
+        labour_prices=labour,
+        resource_prices=resource,
+        capacity_prices=capacity,
+        certificate=certificate,
+        certified=certified,
+        iterations=iterations,
+        time_s=time.perf_counter() - started,
+        method=method,
+        message=message,
+    )
+
+
+def _certify(
+    lp: PlanningLP, outcome: str, x: np.ndarray, lam: float | None, y: np.ndarray, pi: np.ndarray
+) -> tuple[SolveStatus, Certificate]:
+    if outcome == Outcome.INFEASIBLE:
+        return SolveStatus.INFEASIBLE, infeasibility_certificate(lp, x, y, pi)
+    if outcome == Outcome.UNBOUNDED:
+        return SolveStatus.UNBOUNDED, unboundedness_certificate(lp, x)
+    status = SolveStatus.OPTIMAL if outcome == Outcome.OPTIMAL else SolveStatus.NOT_CERTIFIED
+    return status, optimality_certificate(lp, x, lam, y, pi)
+
+
+def solve_large(
+    snapshot: EconomySnapshot,
+    objective: Literal["fulfilment", "min-labour"],
+    *,
+    tol: float = 1e-6,
+    max_time_s: float | None = None,
+    start: LargeScaleSolution | None = None,
+) -> LargeScaleSolution:
+    """Optimal plan of ``snapshot`` for ``objective``, certified to relative tolerance ``tol``.
+
+    * ``fulfilment``: maximise λ ≥ 0 s.t. (B - A) x ≥ λ d + f, coop hours, resources, capacities.
+    * ``min-labour``: minimise Σ l_p x_p s.t. (B - A) x ≥ d + f and the same side rows.
+
+    Regions are summed (a single-region problem); transport links are ignored. Status is
+    ``optimal``/``infeasible``/``unbounded`` only when the certificate computed from the
+    returned vectors and the original data passes ``tol``; otherwise ``not_certified`` (the
+    best plan and prices found are still returned, with their measured errors). ``start``: a
+    previous solution of a similar economy whose side-row prices seed the first pricing.
+    """
+    started = time.perf_counter()
+    kind = Objective(objective)
+    lp = planning_lp(snapshot, kind)
+    deadline = None if max_time_s is None else started + max_time_s
+    if not lp.leontief:
+        answer = solve_with_highs(lp, "ipm", max_time_s)
+        outcome = {
+            "Optimal": Outcome.OPTIMAL,
+        }.get(answer.status, Outcome.STOPPED)
+        status, certificate = _certify(lp, outcome, answer.x, answer.lam, answer.y, answer.pi)
+        return _package(
+            lp,
+            status,
+            answer.x,
+            answer.lam,
+            answer.y,
+            answer.pi,
+            certificate,
+            tol,
+            answer.iterations,
+            started,
+            f"HiGHS interior point on the whole LP (not Leontief: {lp.reason})",
+            "" if outcome == Outcome.OPTIMAL else f"HiGHS: {answer.status}",
+        )
+    core = LeontiefCore(lp.inputs, lp.main_row)
+    generation = ColumnGeneration(lp, core, tol, deadline)
+    try:
+        try:
+            result = generation.run(_start_prices(lp, start), _MAX_ITERATIONS)
+        except UnsettledError:
+            generation = ColumnGeneration(lp, core, tol, deadline, capacities_in_core=False)
+            result = generation.run(_start_prices(lp, start), _MAX_ITERATIONS)
+    except NotProductiveError as error:
+        empty = Certificate(CertificateKind.OPTIMALITY, np.inf, np.inf, np.inf)
+        return _package(
+            lp,
+            SolveStatus.NOT_CERTIFIED,
+            np.zeros(lp.n_processes),
+            None,
+            np.zeros(lp.demand.size),
+            np.zeros(lp.side_rhs.size),
+            empty,
+            tol,
+            generation.iterations,
+            started,
+            METHOD,
+            str(error),
+        )
+    status, certificate = _certify(lp, result.outcome, result.x, result.lam, result.y, result.pi)
+    method = (
+        f"{METHOD}; {result.columns} plan columns, {result.rows} side rows in the master, "
+        f"{core.stats.solves} Krylov solves, {core.stats.matvecs} matrix-vector products"
+    )
+    return _package(
+        lp,
+        status,
+        result.x,
+        result.lam,
+        result.y,
+        result.pi,
+        certificate,
+        tol,
+        result.iterations,
+        started,
+        method,
+        result.message,
+    )

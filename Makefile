@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP)  ## DEMO_FLAGS=--serve to serve the web app afterwards
 	$(BIN)/cooplan demo examples/federation $(DEMO_FLAGS)
 
 serve: $(STAMP)

@@ -150,6 +150,14 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def demo(
         folder: Path = typer.Argument(DEFAULT_FOLDER, help="Economy folder to demonstrate on."),
+        serve: bool = typer.Option(
+            False, "--serve", help="Then serve the web app with demo accounts (printed)."
+        ),
+        port: int = typer.Option(8000, help="Port for --serve."),
     ) -> None:
         """Run the main job on the sample federation and print a readable report."""
         run_demo(folder)
+        if serve:
+            from cooplan.cli.commands.serve import serve_platform
+
+            serve_platform(port=port, demo=True, demo_folder=folder)

@@ -39,7 +39,7 @@ def demo_password(username: str) -> str:
 
 
 def load_demo(db: Database, settings: Settings, folder: str | Path) -> list[DemoAccount]:
-    """Import ``folder``, create the demo accounts and compute a first plan (balance)."""
+    """Import ``folder``, create the demo accounts and compute a first plan (optimal)."""
     made: list[DemoAccount] = []
     with db.session() as session:
         record = import_economy(
@@ -66,7 +66,14 @@ def load_demo(db: Database, settings: Settings, folder: str | Path) -> list[Demo
                 bootstrap=True,
             )
             made.append(DemoAccount(username, demo_password(username), coop, roles))
-        run = start_plan_run(session, actor=None, economy_id=economy_id, bootstrap=True)
+        run = start_plan_run(
+            session,
+            actor=None,
+            economy_id=economy_id,
+            mechanism="optimal",
+            parameters={"objective": "fulfilment"},
+            bootstrap=True,
+        )
         run_id = run.id
     execute_plan_run(db, run_id)
     return made

@@ -1,4 +1,4 @@
-"""The planning mechanisms a plan run can use, as thin adapters over the engine.
+"""The planning mechanisms a plan run can use: the engine's registry, as thin adapters.
 
 Each adapter takes a validated economy, a seed and parameters, and returns the engine's own
 JSON result. :func:`plan_view` then reads from that result, with the economy's tables, what
@@ -8,7 +8,6 @@ suppliers (the optimal plan does; the material balance does not).
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +16,10 @@ from cooplan.errors import InputError
 from cooplan.institutions.plan_cycle import split_plan
 from cooplan.model.economy import Economy
 from cooplan.planning.balances import balance
+from cooplan.planning.mechanism import fulfilment as mechanism_fulfilment
+from cooplan.planning.mechanism import mechanisms as registered_mechanisms
+from cooplan.planning.mechanism import run as run_mechanism
+from cooplan.planning.optimal import plan
 
 Runner = Callable[[Economy, int, Mapping[str, Any]], dict[str, Any]]
 
@@ -32,66 +35,67 @@ class Mechanism:
     assigns_suppliers: bool
 
     def available(self) -> bool:
-        """Whether the engine piece behind it is installed in this build."""
-        if self.name != "optimal":
-            return True
-        return _optimal_plan() is not None
+        """Whether the engine piece behind it is installed in this build (always, here)."""
+        return True
 
 
 def _run_balance(economy: Economy, seed: int, parameters: Mapping[str, Any]) -> dict[str, Any]:
     return balance(economy).to_json_dict()
 
 
-OPTIMAL_MODULES = ("cooplan.planning.optimal", "cooplan.planning.optimal.api")
 OPTIMAL_OPTIONS = ("objective", "mobility_share")
 
 
-def _optimal_plan() -> Callable[..., Any] | None:
-    """The optimal planner's ``plan`` function, wherever its package exports it."""
-    for name in OPTIMAL_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            continue
-        function = getattr(module, "plan", None)
-        if callable(function):
-            return function  # type: ignore[no-any-return]
-    return None
-
-
 def _run_optimal(economy: Economy, seed: int, parameters: Mapping[str, Any]) -> dict[str, Any]:
-    plan = _optimal_plan()
-    if plan is None:
-        raise InputError.single(
-            "plan run",
-            "the optimal mechanism is not available in this build",
-            column="mechanism",
-            value="optimal",
-            fix="use mechanism 'balance'",
-        )
     options = {k: v for k, v in parameters.items() if k in OPTIMAL_OPTIONS}
-    result = plan(economy, **options)
-    return dict(result.to_json_dict())
+    return dict(plan(economy, **options).to_json_dict())
 
 
-MECHANISMS: dict[str, Mechanism] = {
-    "balance": Mechanism(
-        "balance",
-        "Material balance",
-        "Gross output and labour values for the final demand (Leontief), with the least-labour "
-        "technique; checks each coop's hours and capacities.",
-        _run_balance,
-        assigns_suppliers=False,
-    ),
-    "optimal": Mechanism(
-        "optimal",
-        "Optimal plan",
-        "Linear programme: the most demand fulfilment the coops' hours, capacities and "
-        "resources allow, with shadow prices and deliveries between coops.",
-        _run_optimal,
-        assigns_suppliers=True,
-    ),
+def _registry_runner(name: str) -> Runner:
+    """A runner for any mechanism of the engine's registry (harmony, participatory, …)."""
+
+    def run_registered(
+        economy: Economy, seed: int, parameters: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        result, record = run_mechanism(name, economy, seed, **dict(parameters))
+        hours = dict(zip(economy.coops["id"], economy.snapshot().coop_hours, strict=True))
+        ratios = mechanism_fulfilment(result, economy)
+        finite = [r for r in ratios.values() if r is not None]
+        return {
+            "status": result.status.value,
+            "activity": dict(result.activity),
+            "output": dict(result.output),
+            "labour": {
+                c: {"used": float(result.labour_used.get(c, 0.0)), "available": float(h)}
+                for c, h in hours.items()
+            },
+            "fulfilment": {"lambda": min(finite) if finite else None, "ratio": ratios},
+            "final_delivered": dict(result.final_delivered),
+            "run": record.to_json_dict(),
+        }
+
+    return run_registered
+
+
+_TITLES = {
+    "balance": ("Material balance", False),
+    "optimal": ("Optimal plan", True),
 }
+
+
+def _mechanisms() -> dict[str, Mechanism]:
+    """Every mechanism of the engine's registry, with native runners where they exist."""
+    found: dict[str, Mechanism] = {}
+    for name, registered in registered_mechanisms().items():
+        title, assigns = _TITLES.get(name, (name.replace("-", " ").capitalize(), False))
+        runner = {"balance": _run_balance, "optimal": _run_optimal}.get(
+            name, _registry_runner(name)
+        )
+        found[name] = Mechanism(name, title, registered.description, runner, assigns)
+    return found
+
+
+MECHANISMS: dict[str, Mechanism] = _mechanisms()
 
 
 def get_mechanism(name: str) -> Mechanism:

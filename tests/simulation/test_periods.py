@@ -122,3 +122,20 @@ def test_investment_is_paid_from_the_funds(economy) -> None:  # type: ignore[no-
         )
         if period.investment:
             assert financing["cost"] > 0
+
+
+def test_concealed_capacity_costs_output(economy) -> None:  # type: ignore[no-untyped-def]
+    from cooplan.simulation.behaviour import RatchetScheme
+
+    calm = DisturbanceModel(0.0, 0.0, 0.0, 0.0)
+    config = SimulationConfig(
+        periods=1, seed=0, mechanism="optimal", disturbances=calm, markets=False
+    )
+    truthful = simulate(economy, config)
+    hiding = simulate(
+        economy, dataclasses.replace(config, concealment=RatchetScheme(ratchet=1.0, sigma=0.2))
+    )
+    assert truthful.periods[0].hidden_capacity_share == 0.0
+    assert hiding.periods[0].hidden_capacity_share > 0.1
+    # The plan believes the reports: less capacity declared, fewer complete sets planned.
+    assert hiding.periods[0].fulfilment < truthful.periods[0].fulfilment

@@ -2,8 +2,10 @@
 
 Each period :func:`simulate`:
 
-1. builds the period's economy from the state (capacities after depreciation and
-   investment, workers after labour-force change);
+1. builds the period's economy from the state as the coops report it in their counter-plans:
+   capacities after depreciation and investment (less the share a reward-maximising coop
+   holds back when ``concealment`` is a ratchet scheme, :mod:`.behaviour`; truthful
+   otherwise) and workers after labour-force change;
 2. plans it with any registered mechanism (``cooplan mechanisms``); when the mechanism finds
    no feasible plan the coops carry on with the last plan (reported as such);
 3. draws the period's disturbances and carries the plan out (:mod:`.execution`), with the
@@ -45,6 +47,7 @@ from cooplan.model.economy import Economy
 from cooplan.model.snapshot import EconomySnapshot
 from cooplan.planning.balances import balance
 from cooplan.planning.mechanism import RunStatus, get_mechanism
+from cooplan.simulation.behaviour import RatchetScheme, best_allowance
 from cooplan.simulation.disturbances import Disturbance, DisturbanceModel, draw, period_rng
 from cooplan.simulation.execution import Execution, execute
 from cooplan.simulation.markets import (
@@ -75,6 +78,7 @@ class SimulationConfig:
     market_regulation: Regulation | None = None
     market_adjustment: float = 0.5
     settle: bool = True
+    concealment: RatchetScheme | None = None
 
     def __post_init__(self) -> None:
         if self.periods < 1:
@@ -91,6 +95,7 @@ class PeriodReport:
 
     period: int
     plan_status: str
+    hidden_capacity_share: float
     planned_labour: float
     labour_available: float
     fulfilment: float
@@ -329,8 +334,13 @@ def simulate(
     targets = {p: base_demand[p] for p in sold_on_market}
     reports = []
     last_plan: np.ndarray | None = None
+    hidden = 0.0
+    if config.concealment is not None:
+        # Coops facing the ratchet report less than they can make (see .behaviour).
+        hidden = best_allowance(config.concealment, seed=config.seed).hidden_share
     for period in range(config.periods):
-        current = _economy_for(economy, capacity, workers, reserved, config.reserve_share, targets)
+        declared = capacity * (1.0 - hidden)
+        current = _economy_for(economy, declared, workers, reserved, config.reserve_share, targets)
         plan = mechanism.solve(current, config.seed + period, **config.mechanism_options)
         planned = np.array([plan.activity.get(p, 0.0) for p in snap.process_ids])
         plan_adopted = plan.status is not RunStatus.INFEASIBLE
@@ -378,6 +388,7 @@ def simulate(
             PeriodReport(
                 period=period,
                 plan_status=plan.status.value if plan_adopted else "infeasible: last plan kept",
+                hidden_capacity_share=hidden,
                 planned_labour=labour_used,
                 labour_available=float(current.snapshot().coop_hours.sum()),
                 fulfilment=done.fulfilment(),

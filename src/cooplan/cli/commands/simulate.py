@@ -11,6 +11,7 @@ from cooplan.cli.output import console, fmt, working, write_json
 from cooplan.institutions.members import load_members
 from cooplan.institutions.rules import load_rules
 from cooplan.io import load_economy
+from cooplan.simulation.behaviour import RatchetScheme
 from cooplan.simulation.disturbances import DisturbanceModel
 from cooplan.simulation.periods import SimulationConfig, production_reports, simulate
 
@@ -30,6 +31,9 @@ def register(app: typer.Typer) -> None:
         investment: float = typer.Option(0.1, help="Capacity added where it binds."),
         labour_growth: float = typer.Option(0.0, help="Workforce growth per period."),
         json_file: Path | None = typer.Option(None, "--json", help="Write every period as JSON."),
+        ratchet: float | None = typer.Option(
+            None, "--ratchet", help="Coops face a ratchet ρ and hide capacity (default: truthful)."
+        ),
         members_file: Path | None = typer.Option(
             None, "--members", help="members.csv: settle each period by the federation's rules."
         ),
@@ -51,6 +55,7 @@ def register(app: typer.Typer) -> None:
             investment_rate=investment,
             labour_growth=labour_growth,
             reserve_share=reserve,
+            concealment=None if ratchet is None else RatchetScheme(ratchet=ratchet),
         )
         with working(f"simulating {periods} periods…"):
             members = load_members(members_file, economy.coops["id"]) if members_file else None

@@ -20,14 +20,13 @@ ascending order and each figure bounds that size's need).
 from __future__ import annotations
 
 import argparse
-import platform
 import resource
-import subprocess
 import time
 
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
+from machine import describe  # benchmarks/machine.py
 
 from cooplan.planning import linalg
 from cooplan.planning.balances import balance
@@ -36,20 +35,6 @@ from cooplan.synthetic import synthetic_snapshot
 
 def _peak_rss_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
-
-
-def _machine() -> str:
-    try:
-        lscpu = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
-        model = next(
-            (line.split(":", 1)[1].strip() for line in lscpu.splitlines() if "Model name" in line),
-            platform.processor(),
-        )
-    except OSError:
-        model = platform.processor()
-    import os
-
-    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def _successive_approximation(A: sp.csr_matrix, d: np.ndarray, rtol: float) -> tuple[int, float]:
@@ -114,7 +99,7 @@ def main() -> None:
     parser.add_argument("--inputs", type=int, default=10, help="inputs per process")
     parser.add_argument("--lu-cap", type=int, default=5000, help="largest size for sparse LU")
     args = parser.parse_args()
-    print(f"machine: {_machine()}")
+    print(f"machine: {describe()}")
     header = (
         "| products | non-zeros | A·x (ms) | balance, all of it (s) | Krylov its | residual "
         "| one solve x = Ax + d: GMRES (s, its) | successive approx. (s, sweeps) "

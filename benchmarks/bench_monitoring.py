@@ -19,32 +19,18 @@ series-intervals per second. Run: ``python benchmarks/bench_monitoring.py [--see
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from machine import describe  # benchmarks/machine.py
 
 from cooplan.simulation.monitoring import ChangeKind, ForecasterParams, detect_changes_batch
 
 SIGMA = 2.0
 CHANGE = 50
 Signals = list[list[tuple[int, int, str]]]  # per series: (at, seen_at, kind)
-
-
-def _machine() -> str:
-    try:
-        lscpu = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
-        model = next(
-            (line.split(":", 1)[1].strip() for line in lscpu.splitlines() if "Model name" in line),
-            platform.processor(),
-        )
-    except OSError:
-        model = platform.processor()
-    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def _series(seed0: int, length: int, count: int) -> np.ndarray:
@@ -125,7 +111,7 @@ def main() -> None:
     lines = [
         "## Monitoring alerts",
         "",
-        f"Machine: {_machine()}. {args.seeds} seeded series per case "
+        f"Machine: {describe()}. {args.seeds} seeded series per case "
         "(`python benchmarks/bench_monitoring.py`).",
         "",
         "| detector | " + " | ".join(columns) + " |",

@@ -17,13 +17,11 @@ Run: ``python benchmarks/bench_optimal_plan.py [--sizes 200,500,1000,2000]
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import subprocess
 import time
 
 import numpy as np
 import scipy.sparse as sp
+from machine import describe  # benchmarks/machine.py
 from scipy.optimize import linprog
 
 from cooplan.planning.optimal import plan
@@ -34,18 +32,6 @@ from cooplan.planning.optimal.highs_solver import solve_lp
 from cooplan.planning.optimal.interpret import plan_flows
 from cooplan.planning.optimal.result import Objective
 from cooplan.synthetic import synthetic_economy
-
-
-def machine() -> str:
-    try:
-        lscpu = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
-        model = next(
-            (line.split(":", 1)[1].strip() for line in lscpu.splitlines() if "Model name" in line),
-            platform.processor(),
-        )
-    except OSError:
-        model = platform.processor()
-    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def linprog_baseline(lp: LinearProgram) -> tuple[float, float]:
@@ -109,7 +95,7 @@ def run(size: int, objective: Objective) -> dict[str, object]:
 
 def table(rows: list[dict[str, object]], objective: Objective) -> str:
     lines = [
-        f"Objective `{objective.value}`; machine: {machine()}.",
+        f"Objective `{objective.value}`; machine: {describe()}.",
         "",
         "| products | processes | LP nonzeros | status | linprog (s) | HiGHS in plan (s) "
         "| build LP (s) | certificate (s) | deliveries (s) | plan() total (s) | same optimum "

@@ -165,7 +165,8 @@ def synthetic_snapshot(
     total_labour = float(values @ demand)
     scale = n_coops * _MEMBERS_PER_COOP * _HOURS_PER_MEMBER / total_labour
     demand *= scale
-    # Reference plans deliver d + f (the floors come on top of d in the planning LP).
+    # Reference plans are sized for (1 + floor_share) × d: a margin that keeps instances with
+    # floors feasible (a floor is the guaranteed part of its target, see docs/format.md).
     x_even = np.repeat(unit_even * scale * (1.0 + floor_share) / t, t)
     x_cheap = np.zeros(m)
     x_cheap[choice] = unit_cheap * scale * (1.0 + floor_share)

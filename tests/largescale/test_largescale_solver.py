@@ -110,6 +110,7 @@ def test_medium_economy_with_binding_rows() -> None:
     sol = solve_large(s, "min-labour")
     binding = lp.side @ sol.x >= lp.side_rhs * (1 - 1e-9)
     assert binding.any()  # the side rows matter on this instance
+    assert (sol.capacity_prices > 0).any()  # capacities bind and carry a rent
 
 
 def test_non_substitution_plan_when_nothing_binds() -> None:

@@ -30,6 +30,7 @@ class BoundedPlan:
     x: np.ndarray
     rents: np.ndarray  # μ_p ≥ 0 per process (0 off capacity)
     settled: bool
+    flipping: np.ndarray  # processes going in and out of capacity when not settled
 
 
 def _assign(
@@ -63,13 +64,15 @@ def bounded_least_cost(
     rhs: np.ndarray,
     policy: np.ndarray | None,
     values: np.ndarray | None,
-    max_rounds: int = 60,
+    max_rounds: int = 30,
 ) -> BoundedPlan:
     """Capacity-aware policy iteration (see module doc); ``capacity`` is ``inf`` where free."""
     v, policy, _ = core.values(cost, policy, values)
     x = core.plan(policy, rhs)
     full = np.empty(0, dtype=np.int64)
     settled = False
+    flipping = np.empty(0, dtype=np.int64)
+    visited: set[bytes] = set()
     for _ in range(max_rounds):
         gross = np.bincount(core.main_row, weights=x, minlength=core.n_rows)
         q = cost + core.inputs_t @ v
@@ -78,6 +81,11 @@ def bounded_least_cost(
         if same and _within(x, policy, capacity):
             settled = True
             break
+        flipping = np.union1d(flipping, np.setdiff1d(full, new_full))  # left capacity
+        state = new_policy.tobytes() + new_full.tobytes()
+        if state in visited:
+            break  # a cycle: this assignment will not settle
+        visited.add(state)
         policy, full = new_policy, new_full
         v = core.evaluate(policy, cost, v)
         shifted = rhs.copy()
@@ -91,7 +99,7 @@ def bounded_least_cost(
     rents = np.zeros(q.size)
     if full.size:
         rents[full] = np.maximum(v[core.main_row[full]] - q[full], 0.0)
-    return BoundedPlan(v, policy, full, x, rents, settled)
+    return BoundedPlan(v, policy, full, x, rents, settled, flipping)
 
 
 def _within(x: np.ndarray, policy: np.ndarray, capacity: np.ndarray) -> bool:

@@ -64,7 +64,12 @@ class _Pricing:
 
 
 class UnsettledError(RuntimeError):
-    """The capacity-aware policy iteration did not settle (retry with capacity rows)."""
+    """The capacity-aware policy iteration did not settle: retry with the capacities of
+    ``processes`` as master rows."""
+
+    def __init__(self, processes: np.ndarray):
+        super().__init__("capacity-aware policy iteration did not settle")
+        self.processes = processes
 
 
 class ColumnGeneration:
@@ -77,6 +82,7 @@ class ColumnGeneration:
         tol: float,
         deadline: float | None,
         capacities_in_core: bool = True,
+        capacities_in_master: np.ndarray | None = None,
     ):
         self.lp = lp
         self.core = core
@@ -107,6 +113,8 @@ class ColumnGeneration:
             free[capped] = False
             has_free[lp.main_row[free]] = True
             inside = has_free[lp.main_row[capped]]
+            if capacities_in_master is not None:
+                inside &= ~np.isin(capped, capacities_in_master)
             self.internal[first_cap_row + np.flatnonzero(inside)] = True
             self.core_capacity[capped[inside]] = lp.side_rhs[first_cap_row:][inside]
         self.internal_rows = np.flatnonzero(self.internal)
@@ -140,7 +148,8 @@ class ColumnGeneration:
                 self.core, cost, self.core_capacity, self.convex_rhs, self.policy, self.values
             )
             if not bounded.settled:
-                raise UnsettledError("capacity-aware policy iteration did not settle")
+                flipping = bounded.flipping if bounded.flipping.size else self.internal_processes
+                raise UnsettledError(flipping)
             values, policy, plan = bounded.values, bounded.policy, bounded.x
             pi[self.internal_rows] = bounded.rents[self.internal_processes]
             key = policy.tobytes() + bounded.full.tobytes()
@@ -283,6 +292,7 @@ class ColumnGeneration:
                 return self._result(Outcome.UNBOUNDED, x_d, None, first, "plan uses nothing")
         if not self.fulfilment and not self._violated(cols[0][0])[0].size:
             # The least-cost plan meets every side row: it is optimal with its own values.
+            self.iterations = 1
             self.columns.append(cols[0][0])
             return self._result(Outcome.OPTIMAL, cols[0][0], None, first, "")
         scale0 = float(lp.labour @ cols[0][0]) if not self.fulfilment else 1.0

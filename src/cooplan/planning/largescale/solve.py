@@ -33,6 +33,7 @@ METHOD = (
     "GMRES solves, no factorisation), lazily added side rows, HiGHS master"
 )
 _MAX_ITERATIONS = 20_000
+_RETRIES = 3  # capacity-aware pricing attempts before all capacities become master rows
 
 
 def _start_prices(lp: PlanningLP, start: LargeScaleSolution | None) -> np.ndarray | None:
@@ -148,12 +149,23 @@ def solve_large(
         )
     core = LeontiefCore(lp.inputs, lp.main_row)
     generation = ColumnGeneration(lp, core, tol, deadline)
+    in_master = np.empty(0, dtype=np.int64)
     try:
-        try:
-            result = generation.run(_start_prices(lp, start), _MAX_ITERATIONS)
-        except UnsettledError:
-            generation = ColumnGeneration(lp, core, tol, deadline, capacities_in_core=False)
-            result = generation.run(_start_prices(lp, start), _MAX_ITERATIONS)
+        for attempt in range(_RETRIES + 1):
+            try:
+                result = generation.run(_start_prices(lp, start), _MAX_ITERATIONS)
+                break
+            except UnsettledError as unsettled:
+                # Capacities that keep flipping in the core are handled as master rows.
+                in_master = np.union1d(in_master, unsettled.processes)
+                generation = ColumnGeneration(
+                    lp,
+                    core,
+                    tol,
+                    deadline,
+                    capacities_in_core=attempt + 1 < _RETRIES,
+                    capacities_in_master=in_master,
+                )
     except NotProductiveError as error:
         empty = Certificate(CertificateKind.OPTIMALITY, np.inf, np.inf, np.inf)
         return _package(

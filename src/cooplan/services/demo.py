@@ -1,4 +1,5 @@
-"""The demo federation: the sample economy, one account per role and a first plan.
+"""The demo federation: the sample economy, one account per role, a first plan and, when the
+folder has ``reports.csv``, its production reports (so the dashboard shows Cybersyn alerts).
 
 Accounts (password = ``<username>-demo``, printed by ``cooplan serve --demo``): ``admin``,
 ``planner``, and for each of the first coops two members, the first of whom is also a
@@ -14,12 +15,15 @@ from pathlib import Path
 
 from cooplan.services import accounts
 from cooplan.services.federation import import_economy, read_folder
+from cooplan.services.monitoring import record_reports
 from cooplan.services.runs import execute_plan_run, start_plan_run
 from cooplan.services.settings import Settings
 from cooplan.store.db import Database
 from cooplan.store.enums import Role
 
 DEMO_COOPS = 4
+REPORTS_FILE = "reports.csv"
+"""Production reports of the demo folder (not part of the economy's files)."""
 FIRST_NAMES = ("ane", "jon", "miren", "iker", "leire", "unai", "nerea", "gorka")
 
 
@@ -39,13 +43,22 @@ def demo_password(username: str) -> str:
 
 
 def load_demo(db: Database, settings: Settings, folder: str | Path) -> list[DemoAccount]:
-    """Import ``folder``, create the demo accounts and compute a first plan (optimal)."""
+    """Import ``folder``, create the demo accounts, record the folder's ``reports.csv`` (if
+    any) and compute a first plan (optimal)."""
     made: list[DemoAccount] = []
+    reports = Path(folder) / REPORTS_FILE
     with db.session() as session:
-        record = import_economy(
-            session, read_folder(folder), actor=None, bootstrap=True, source=str(folder)
-        )
+        files = read_folder(folder)
+        record = import_economy(session, files, actor=None, bootstrap=True, source=str(folder))
         economy_id = record.id
+        if reports.is_file():
+            record_reports(
+                session,
+                actor=None,
+                economy_id=economy_id,
+                csv_text=reports.read_text(encoding="utf-8"),
+                bootstrap=True,
+            )
         people: list[tuple[str, str | None, tuple[Role, ...]]] = [
             ("admin", None, (Role.ADMIN,)),
             ("planner", None, (Role.PLANNER,)),

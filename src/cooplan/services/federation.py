@@ -21,7 +21,9 @@ from sqlalchemy.orm import Session
 
 from cooplan.errors import ConflictError, InputError, NotFoundError
 from cooplan.io import load_economy
+from cooplan.io.folder import META_FILE
 from cooplan.model.economy import Economy
+from cooplan.model.schema import TABLES
 from cooplan.services.accounts import Actor, require
 from cooplan.store.enums import Role
 from cooplan.store.models import Account, Coop, Event, Group, StoredEconomy
@@ -41,14 +43,19 @@ def files_digest(files: Mapping[str, str]) -> str:
 
 
 def read_folder(folder: str | Path) -> dict[str, str]:
-    """The economy files of ``folder`` (``economy.toml`` and ``*.csv``) by name."""
+    """The economy files of ``folder`` by name: ``economy.toml`` and the tables of the schema.
+
+    Other files that may sit beside an economy (members, capital coefficients, production
+    reports) are not part of it and are left out.
+    """
     root = Path(folder)
     if not root.is_dir():
         raise InputError.single(str(root), "economy folder not found", fix="give a folder")
+    wanted = {META_FILE} | {f"{table.name}.csv" for table in TABLES}
     return {
         path.name: path.read_text(encoding="utf-8")
         for path in sorted(root.iterdir())
-        if path.is_file() and path.suffix in ALLOWED_SUFFIXES
+        if path.is_file() and path.suffix in ALLOWED_SUFFIXES and path.name in wanted
     }
 
 

@@ -180,12 +180,21 @@ class RunExecutor:
 
     def __init__(self, db: Database, workers: int = 2) -> None:
         self.db = db
-        self.pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="plan")
+        self.workers = max(1, workers)
+        self.pool = self._new_pool()
         self.listeners: list[Callable[[int, RunStatus], None]] = []
 
+    def _new_pool(self) -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="plan")
+
     def submit(self, run_id: int) -> Future[RunStatus]:
-        """Compute run ``run_id`` in a worker thread."""
-        return self.pool.submit(self._work, run_id)
+        """Compute run ``run_id`` in a worker thread (threads restart after a shutdown, as
+        when the app goes through another lifespan)."""
+        try:
+            return self.pool.submit(self._work, run_id)
+        except RuntimeError:  # the pool was shut down by an earlier lifespan
+            self.pool = self._new_pool()
+            return self.pool.submit(self._work, run_id)
 
     def _work(self, run_id: int) -> RunStatus:
         status = execute_plan_run(self.db, run_id)

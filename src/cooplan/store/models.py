@@ -1,9 +1,9 @@
 """The platform's tables as typed SQLAlchemy 2 models.
 
-Records whose history matters (ballots, events, relocations, ledger entries) are append-only:
-a correction is a new row, never an edit. The effective ballot of a member on a proposal is the
-row named by ``ballot_heads`` (primary key: proposal and account), which the same transaction
-that appends the ballot moves; the count reads only those.
+Records whose history matters (ballots, events, relocations, ledger entries, production
+reports) are append-only: a correction is a new row, never an edit. The effective ballot of a
+member on a proposal is the row named by ``ballot_heads`` (primary key: proposal and account),
+which the same transaction that appends the ballot moves; the count reads only those.
 
 Schema changes go through Alembic revisions in ``migrations/versions`` (0001 the first release);
 ``tests/platform`` checks that the migrated schema matches these models.
@@ -319,3 +319,36 @@ class LedgerEntry(Base):
     amount: Mapped[float] = mapped_column(Float)
     reason: Mapped[str] = mapped_column(String(500), default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# ---- revision 0004: production reports (Cybersyn monitoring) ----
+
+
+class ProductionReport(Base):
+    """One coop's report of one product for one period (append-only).
+
+    Quantities are in the product's unit per reporting interval (Beer's actuality, capability
+    and potentiality). A later row for the same economy, coop, product and period supersedes
+    the earlier one in the monitoring view; the table keeps both.
+    """
+
+    __tablename__ = "production_reports"
+    __table_args__ = (
+        Index(
+            "ix_production_reports_economy_id_coop_product_period",
+            "economy_id",
+            "coop",
+            "product",
+            "period",
+        ),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    economy_id: Mapped[int] = mapped_column(ForeignKey("economies.id"))
+    coop: Mapped[str] = mapped_column(String(ID_LENGTH))
+    product: Mapped[str] = mapped_column(String(ID_LENGTH))
+    period: Mapped[str] = mapped_column(String(32))
+    actual: Mapped[float] = mapped_column(Float)
+    capability: Mapped[float] = mapped_column(Float)
+    potential: Mapped[float] = mapped_column(Float)
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -19,7 +19,15 @@ from sqlalchemy.orm import Session
 
 from cooplan.errors import CooplanError, InputError, PermissionDeniedError
 from cooplan.institutions.voting import Method
-from cooplan.services import accounts, dashboard, federation, runs, settlements, votes
+from cooplan.services import (
+    accounts,
+    dashboard,
+    federation,
+    monitoring,
+    runs,
+    settlements,
+    votes,
+)
 from cooplan.services import cycle as cycles
 from cooplan.services.accounts import Actor
 from cooplan.services.errors import NotAuthenticatedError
@@ -198,7 +206,8 @@ def _economy_of(session: Session, run: Any) -> Any:
 
 @router.get("/", response_class=HTMLResponse)
 def dashboard_page(request: Request) -> HTMLResponse:
-    """The federation at a glance: fulfilment, labour use, flows, funds, alerts."""
+    """The federation at a glance: fulfilment, labour use, flows, funds, plan alerts and the
+    Cybersyn alerts of the production reports."""
     with unit(request) as (session, actor):
         run = runs.latest_done_run(session)
         context: dict[str, Any] = {"run": run, "plan": None, "sankey": None, "alerts": []}
@@ -223,6 +232,7 @@ def dashboard_page(request: Request) -> HTMLResponse:
             groups=federation.list_groups(session),
             funds=settlements.balances(session),
             open_proposals=open_count,
+            monitoring=monitoring.monitoring_panel(session),
             **context,
         )
 

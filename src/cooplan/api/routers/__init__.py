@@ -1,6 +1,15 @@
 """The API's routers, one per resource."""
 
-from cooplan.api.routers import auth, cycles, economies, federation, proposals, runs, settlements
+from cooplan.api.routers import (
+    auth,
+    cycles,
+    economies,
+    federation,
+    monitoring,
+    proposals,
+    runs,
+    settlements,
+)
 
 ROUTERS = [
     auth.router,
@@ -10,6 +19,7 @@ ROUTERS = [
     proposals.router,
     cycles.router,
     settlements.router,
+    monitoring.router,
 ]
 
 __all__ = ["ROUTERS"]

@@ -138,3 +138,30 @@ def test_horizon_is_rolled_forward_in_simulate() -> None:
     result = simulate(economy, config)
     assert [p.plan_status for p in result.periods] == ["converged", "converged"]
     assert all(p.fulfilment > 0.95 for p in result.periods)
+
+
+def test_simulate_builds_what_the_horizon_plan_invests(tmp_path: Path) -> None:
+    from cooplan.simulation.disturbances import DisturbanceModel
+    from cooplan.simulation.periods import SimulationConfig, simulate
+
+    capital = tmp_path / "capital.csv"
+    CAPITAL.table.to_csv(capital, index=False)
+    config = SimulationConfig(
+        periods=1,
+        seed=0,
+        mechanism="horizon",
+        mechanism_options={
+            "years": 3,
+            "demand_growth": 0.5,
+            "depreciation": 0.0,
+            "discount": 1.0,
+            "capital": str(capital),
+        },
+        disturbances=DisturbanceModel(0.0, 0.0, 0.0, 0.0),
+        depreciation=0.0,
+        markets=False,
+    )
+    result = simulate(_grain(), config)
+    # The hand-worked horizon plan above starts 40 units of capacity in year 0.
+    assert result.periods[0].investment == pytest.approx({"sow": 40.0})
+    assert result.periods[0].capacity["sow"] == pytest.approx(140.0)

@@ -12,8 +12,10 @@ Each period :func:`simulate`:
    stocks held from earlier periods as reserves;
    With ``reserve_share`` r > 0 the plan asks for (1 + r) × demand and the extra becomes
    reserve stock (slack plan); r = 0 is a taut plan.
-4. invests: every process whose capacity bound the plan used up (planned level ≥ 99.9% of
-   capacity) gets ``investment_rate`` more capacity next period, at a labour cost of
+4. invests: what the plan decided when it is a multi-year plan (mechanism ``horizon``: the
+   capacity its first year starts building); otherwise every process whose capacity bound
+   the plan used up (planned level ≥ 99.9% of capacity) gets ``investment_rate`` more
+   capacity next period, at a labour cost of
    ``capital_labour`` hours per unit of capacity, charged to the next period's hours of the
    coop that runs it; when the period is settled (below) the investment is paid from the
    central fund, then the reserves, and only what they can pay for is built;
@@ -363,6 +365,11 @@ def simulate(
         capacity_before = capacity.copy()
         binding = np.isfinite(capacity) & (planned >= 0.999 * capacity) & (capacity > 0)
         added = np.where(binding, config.investment_rate * capacity, 0.0)
+        horizon = plan.details.get("horizon")
+        if plan_adopted and isinstance(horizon, dict) and horizon.get("years"):
+            # A multi-year plan decides its own investment: build what its first year starts.
+            chosen = horizon["years"][0]["investment"]
+            added = np.array([float(chosen.get(p, 0.0)) for p in snap.process_ids])
         if settled and funds is not None:
             added, settled["investment_financing"], funds = _finance(
                 added, config.capital_labour, settled["money_per_unit"], funds

@@ -78,7 +78,36 @@ def _gmres(
             basis[j + 1] = w / norm_w
         coef = np.linalg.solve(np.triu(hess[:steps, :steps]), g[:steps])
         z = z + basis[:steps].T @ coef
+        if abs(g[steps]) <= 0.5 * tol:
+            break  # converged by the Arnoldi estimate; the caller checks the true residual
     return z
+
+
+def _snap_zeros(
+    matrix: sp.csr_matrix | sp.csc_matrix,
+    rhs: np.ndarray,
+    z: np.ndarray,
+    rtol: float,
+    stats: KrylovStats,
+) -> np.ndarray:
+    """Set round-off entries (≤ rtol × the largest) of a solution z ≥ 0 to exactly 0.
+
+    Entries whose exact value is 0 (products that no cost reaches) come out of a warm-started
+    Krylov solve as round-off (10⁻¹⁵ of the largest value and more); relative certificates
+    divide by the size of each row's own terms, so such an entry would count as a 100 %
+    error. The snapped vector is kept only if it still meets the componentwise residual
+    test (a true small value does not: its row would be off by its whole size).
+    """
+    tiny = (z > 0.0) & (z <= rtol * float(np.max(z)))
+    if not tiny.any():
+        return z
+    snapped = np.where(tiny, 0.0, z)
+    mz = matrix @ snapped
+    stats.matvecs += 1
+    residual = rhs - (snapped - mz)
+    size = np.abs(rhs) + snapped + mz
+    floor = 1e-15 * float(np.max(size))
+    return snapped if np.all(np.abs(residual) <= rtol * size + floor) else z
 
 
 def _solve(
@@ -96,19 +125,29 @@ def _solve(
     z = rhs.copy() if guess is None else guess.copy()
     z = _gmres(matrix, rhs, z, rtol * float(np.linalg.norm(rhs)), stats)
     for _ in range(200):
-        residual = rhs - (z - matrix @ z)
+        mz = matrix @ z
         stats.matvecs += 1
+        residual = rhs - (z - mz)
         if not np.all(np.isfinite(residual)):
             break
         # Componentwise test: each equation holds to rtol of the size of its own terms, so
-        # that small values are as accurate (relatively) as large ones.
-        size = np.abs(rhs) + np.abs(z) + matrix @ np.abs(z)  # M ≥ 0
-        stats.matvecs += 1
+        # that small values are as accurate (relatively) as large ones. M ≥ 0, so M|z| = Mz
+        # when z ≥ 0 (the usual case: plans and values of non-negative right-hand sides).
+        if np.min(z) >= 0.0:
+            size = np.abs(rhs) + z + mz
+        else:
+            size = np.abs(rhs) + np.abs(z) + matrix @ np.abs(z)
+            stats.matvecs += 1
         floor = 1e-15 * float(np.max(size))  # values that are (almost) exactly zero
         if np.all(np.abs(residual) <= rtol * size + floor):
-            if np.all(rhs >= 0.0) and np.min(z) < -1e-8 * np.max(np.abs(z)):
-                # For a productive M, (I - M)⁻¹ ≥ 0: a negative solution proves ρ(M) ≥ 1.
-                break
+            if np.all(rhs >= 0.0):
+                if np.min(z) < -1e-8 * np.max(np.abs(z)):
+                    # For a productive M, (I - M)⁻¹ ≥ 0: a negative solution proves ρ(M) ≥ 1.
+                    break
+                # The exact solution is ≥ 0: round-off below zero (|z_i| within tolerance of
+                # zero) is removed, so that prices and plans keep their sign exactly.
+                z = np.maximum(z, 0.0)
+                z = _snap_zeros(matrix, rhs, z, rtol, stats)
             return np.asarray(z)
         # Neumann refinement: z += Σ_k M^k r, converging at rate ρ(M).
         correction = residual.copy()
@@ -196,12 +235,12 @@ class LeontiefCore:
         """Least-cost values and an optimal policy by policy iteration; returns (v, π, rounds)."""
         # Modified policy iteration: rough evaluations while the policy changes, then an exact
         # one; the policy is accepted only if it is still optimal under the exact values.
-        warm = policy is not None
         if policy is None:
             policy = self.first_policy(cost)
-        # From a previous policy (often still optimal), evaluate exactly at once.
-        v = self.evaluate(policy, cost, guess, rough=not warm)
-        exact = warm
+        # A warm policy is often still optimal after the costs change, but not always: a
+        # rough evaluation first decides, and only the final policy is evaluated exactly.
+        v = self.evaluate(policy, cost, guess, rough=True)
+        exact = False
         for rounds in range(1, max_rounds + 1):
             new = self.improve(cost, v, policy)
             if np.array_equal(new, policy):

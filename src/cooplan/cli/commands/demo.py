@@ -25,8 +25,11 @@ from cooplan.planning.optimal import PlanResult, plan
 DEFAULT_FOLDER = Path("examples/federation")
 
 
-def _print_plan(result: PlanResult, unit: str) -> None:
+def _print_plan(result: PlanResult, economy: Economy) -> None:
     """The plan per coop, the valuations and the main deliveries between coops."""
+    unit = economy.meta.labour_unit
+    coop_of = dict(zip(economy.processes["id"], economy.processes["coop"], strict=True))
+    product_of = dict(zip(economy.processes["id"], economy.processes["product"], strict=True))
     console.print(
         f"status [bold]{result.status.value}[/]; λ = {fmt(result.fulfilment_lambda)} complete "
         f"sets of the assortment (floors delivered in full); certificate "
@@ -35,7 +38,7 @@ def _print_plan(result: PlanResult, unit: str) -> None:
     outputs: dict[str, list[str]] = {}
     for process, level in result.activity.items():
         if level > 1e-9:
-            outputs.setdefault(_coop_of[process], []).append(f"{_product_of[process]} {fmt(level)}")
+            outputs.setdefault(coop_of[process], []).append(f"{product_of[process]} {fmt(level)}")
     table = Table(title="Plan per coop", title_justify="left")
     for column in ("coop", "makes", f"hours used ({unit})", "available", "value of an hour"):
         table.add_column(column, justify="left" if column in ("coop", "makes") else "right")
@@ -120,10 +123,6 @@ def _print_pooling(economy: Economy, members: pd.DataFrame, folder: Path) -> Non
     )
 
 
-_coop_of: dict[str, str] = {}
-_product_of: dict[str, str] = {}
-
-
 def run_demo(folder: Path) -> None:
     """Validate, balance, plan and settle the economy in ``folder``; replay the Fagor case."""
     economy = load_economy(folder)
@@ -136,10 +135,8 @@ def run_demo(folder: Path) -> None:
     print_balance(balance(economy), economy.meta.labour_unit)
 
     console.print(Rule("2. The optimal plan (Kantorovich: most complete sets of the assortment)"))
-    _coop_of.update(zip(economy.processes["id"], economy.processes["coop"], strict=True))
-    _product_of.update(zip(economy.processes["id"], economy.processes["product"], strict=True))
     result = plan(economy, "fulfilment")
-    _print_plan(result, economy.meta.labour_unit)
+    _print_plan(result, economy)
     if not result.is_optimal:
         return
 

@@ -87,11 +87,19 @@ def _certificate(lp: Any, x: np.ndarray, lam: float | None, y: np.ndarray, pi: n
     return optimality_certificate(lp, x, lam, y, pi)
 
 
-def _run_cooplan(lp: Any, snapshot: Any, objective: str, limit: float) -> dict[str, Any]:
+def _run_cooplan(
+    lp: Any, snapshot: Any, objective: str, limit: float, device: str = "cpu"
+) -> dict[str, Any]:
     from cooplan.planning.largescale import solve_large
 
-    sol = solve_large(snapshot, objective, max_time_s=limit)  # type: ignore[arg-type]
+    sol = solve_large(snapshot, objective, max_time_s=limit, device=device)  # type: ignore[arg-type]
     cert = sol.certificate
+    gpu_note = ""
+    if device == "gpu":
+        import cupy
+
+        pool = cupy.get_default_memory_pool()
+        gpu_note = f"; GPU memory pool {pool.total_bytes() / 2**30:.2f} GiB"
     return {
         "status": sol.status.value,
         "time_s": sol.time_s,
@@ -100,7 +108,9 @@ def _run_cooplan(lp: Any, snapshot: Any, objective: str, limit: float) -> dict[s
         "dual": cert.dual_infeasibility,
         "gap": cert.complementarity_gap,
         "iterations": sol.iterations,
-        "note": sol.method.split("; ", 1)[-1] + (f"; {sol.message}" if sol.message else ""),
+        "note": sol.method.split("; ", 1)[-1]
+        + (f"; {sol.message}" if sol.message else "")
+        + gpu_note,
     }
 
 
@@ -180,6 +190,8 @@ def _worker(case: Case, objective: str, solver: str, limit: float, queue: Any) -
         instance_rss = _rss_mb()
         if solver == "cooplan":
             out = _run_cooplan(lp, snapshot, objective, limit)
+        elif solver == "cooplan-gpu":
+            out = _run_cooplan(lp, snapshot, objective, limit, device="gpu")
         elif solver in ("simplex", "ipm"):
             out = _run_highs(lp, solver, limit)
         else:
@@ -282,8 +294,21 @@ def machine() -> str:
     return (
         f"{model}, {os.cpu_count()} cores (shared), {mem:.0f} GiB RAM, Python "
         f"{platform.python_version()}, NumPy {np.__version__}, SciPy {scipy.__version__}, "
-        f"highspy {highs_version}, OR-Tools {ortools_version}"
+        f"highspy {highs_version}, OR-Tools {ortools_version}{_gpu_description()}"
     )
+
+
+def _gpu_description() -> str:
+    """The GPU and CuPy version, where ``device="gpu"`` can run (else nothing)."""
+    from cooplan.planning.largescale import gpu_available
+
+    if not gpu_available():
+        return ""
+    import cupy
+
+    name = cupy.cuda.runtime.getDeviceProperties(0)["name"].decode()
+    memory = cupy.cuda.Device(0).mem_info[1] / 2**30
+    return f"; GPU {name} ({memory:.0f} GiB), CuPy {cupy.__version__}"
 
 
 def _fmt(value: float | None, spec: str) -> str:
@@ -342,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
         case = Case(n, args.caps, args.resources, args.tight, args.seed)
         for objective in args.objectives.split(","):
             for solver in args.solvers.split(","):
-                if solver != "cooplan" and n > args.baselines_up_to:
+                if not solver.startswith("cooplan") and n > args.baselines_up_to:
                     rows.append(
                         skipped(
                             case,
@@ -353,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
                         )
                     )
                     continue
-                limit = args.cooplan_limit if solver == "cooplan" else args.baseline_limit
+                limit = args.cooplan_limit if solver.startswith("cooplan") else args.baseline_limit
                 row = measure(case, objective, solver, limit)
                 rows.append(row)
                 print(table([row]).splitlines()[-1], flush=True)

@@ -1,5 +1,6 @@
 """Structure-exploiting LP solver for national-scale optimal plans (see docs/largescale.md)."""
 
+from cooplan.planning.largescale.device import Device, DeviceUnavailableError, gpu_available
 from cooplan.planning.largescale.result import (
     Certificate,
     CertificateKind,
@@ -8,4 +9,13 @@ from cooplan.planning.largescale.result import (
 )
 from cooplan.planning.largescale.solve import solve_large
 
-__all__ = ["Certificate", "CertificateKind", "LargeScaleSolution", "SolveStatus", "solve_large"]
+__all__ = [
+    "Certificate",
+    "CertificateKind",
+    "Device",
+    "DeviceUnavailableError",
+    "LargeScaleSolution",
+    "SolveStatus",
+    "gpu_available",
+    "solve_large",
+]

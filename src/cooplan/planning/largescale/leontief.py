@@ -14,9 +14,12 @@ sparse matrix-vector product), with Neumann sweeps as a fallback.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+
+from cooplan.planning.largescale.device import CPU_BACKEND, Backend, Device, backend
 
 
 class NotProductiveError(ArithmeticError):
@@ -32,22 +35,27 @@ class KrylovStats:
 
 
 def _gmres(
-    matrix: sp.csr_matrix | sp.csc_matrix,
-    rhs: np.ndarray,
-    z: np.ndarray,
+    matrix: Any,
+    rhs: Any,
+    z: Any,
     tol: float,
     stats: KrylovStats,
+    xb: Backend = CPU_BACKEND,
     restart: int = 30,
     cycles: int = 20,
-) -> np.ndarray:
-    """Restarted GMRES for (I - M) z = rhs (Arnoldi with twice-iterated Gram-Schmidt)."""
+) -> Any:
+    """Restarted GMRES for (I - M) z = rhs (Arnoldi with twice-iterated Gram-Schmidt).
+
+    Vectors live on ``xb``'s device; the small Hessenberg problem is solved on the host.
+    """
+    xp = xb.xp
     for _ in range(cycles):
         r = rhs - (z - matrix @ z)
         stats.matvecs += 1
-        beta = float(np.linalg.norm(r))
+        beta = float(xp.linalg.norm(r))
         if beta <= tol:
             break
-        basis = np.empty((restart + 1, rhs.size))
+        basis = xp.empty((restart + 1, rhs.size))
         hess = np.zeros((restart + 1, restart))
         basis[0] = r / beta
         cs = np.zeros(restart)
@@ -61,8 +69,8 @@ def _gmres(
             for _ in range(2):
                 h = basis[: j + 1] @ w
                 w -= basis[: j + 1].T @ h
-                hess[: j + 1, j] += h
-            norm_w = float(np.linalg.norm(w))
+                hess[: j + 1, j] += xb.get(h)
+            norm_w = float(xp.linalg.norm(w))
             hess[j + 1, j] = norm_w
             for i in range(j):  # apply the earlier Givens rotations to the new column
                 a, b = hess[i, j], hess[i + 1, j]
@@ -77,19 +85,20 @@ def _gmres(
                 break
             basis[j + 1] = w / norm_w
         coef = np.linalg.solve(np.triu(hess[:steps, :steps]), g[:steps])
-        z = z + basis[:steps].T @ coef
+        z = z + basis[:steps].T @ xb.put(coef)
         if abs(g[steps]) <= 0.5 * tol:
             break  # converged by the Arnoldi estimate; the caller checks the true residual
     return z
 
 
 def _snap_zeros(
-    matrix: sp.csr_matrix | sp.csc_matrix,
-    rhs: np.ndarray,
-    z: np.ndarray,
+    matrix: Any,
+    rhs: Any,
+    z: Any,
     rtol: float,
     stats: KrylovStats,
-) -> np.ndarray:
+    xb: Backend = CPU_BACKEND,
+) -> Any:
     """Set round-off entries (≤ rtol × the largest) of a solution z ≥ 0 to exactly 0.
 
     Entries whose exact value is 0 (products that no cost reaches) come out of a warm-started
@@ -98,57 +107,63 @@ def _snap_zeros(
     error. The snapped vector is kept only if it still meets the componentwise residual
     test (a true small value does not: its row would be off by its whole size).
     """
-    tiny = (z > 0.0) & (z <= rtol * float(np.max(z)))
-    if not tiny.any():
+    xp = xb.xp
+    tiny = (z > 0.0) & (z <= rtol * float(xp.max(z)))
+    if not bool(tiny.any()):
         return z
-    snapped = np.where(tiny, 0.0, z)
+    snapped = xp.where(tiny, 0.0, z)
     mz = matrix @ snapped
     stats.matvecs += 1
     residual = rhs - (snapped - mz)
-    size = np.abs(rhs) + snapped + mz
-    floor = 1e-15 * float(np.max(size))
-    return snapped if np.all(np.abs(residual) <= rtol * size + floor) else z
+    size = xp.abs(rhs) + snapped + mz
+    floor = 1e-15 * float(xp.max(size))
+    return snapped if bool(xp.all(xp.abs(residual) <= rtol * size + floor)) else z
 
 
 def _solve(
-    matrix: sp.csr_matrix | sp.csc_matrix,
-    rhs: np.ndarray,
-    guess: np.ndarray | None,
+    matrix: Any,
+    rhs: Any,
+    guess: Any | None,
     rtol: float,
     stats: KrylovStats,
-) -> np.ndarray:
-    """Solve (I - M) z = rhs for a productive non-negative M (GMRES, then Neumann sweeps)."""
+    xb: Backend = CPU_BACKEND,
+) -> Any:
+    """Solve (I - M) z = rhs for a productive non-negative M (GMRES, then Neumann sweeps).
+
+    ``matrix``, ``rhs`` and ``guess`` live on ``xb``'s device, and so does the answer.
+    """
+    xp = xb.xp
     stats.solves += 1
-    scale = float(np.max(np.abs(rhs))) if rhs.size else 0.0
+    scale = float(xp.max(xp.abs(rhs))) if rhs.size else 0.0
     if scale == 0.0:
-        return np.zeros_like(rhs)
+        return xp.zeros_like(rhs)
     z = rhs.copy() if guess is None else guess.copy()
-    z = _gmres(matrix, rhs, z, rtol * float(np.linalg.norm(rhs)), stats)
+    z = _gmres(matrix, rhs, z, rtol * float(xp.linalg.norm(rhs)), stats, xb)
     for _ in range(200):
         mz = matrix @ z
         stats.matvecs += 1
         residual = rhs - (z - mz)
-        if not np.all(np.isfinite(residual)):
+        if not bool(xp.all(xp.isfinite(residual))):
             break
         # Componentwise test: each equation holds to rtol of the size of its own terms, so
         # that small values are as accurate (relatively) as large ones. M ≥ 0, so M|z| = Mz
         # when z ≥ 0 (the usual case: plans and values of non-negative right-hand sides).
-        if np.min(z) >= 0.0:
-            size = np.abs(rhs) + z + mz
+        if float(xp.min(z)) >= 0.0:
+            size = xp.abs(rhs) + z + mz
         else:
-            size = np.abs(rhs) + np.abs(z) + matrix @ np.abs(z)
+            size = xp.abs(rhs) + xp.abs(z) + matrix @ xp.abs(z)
             stats.matvecs += 1
-        floor = 1e-15 * float(np.max(size))  # values that are (almost) exactly zero
-        if np.all(np.abs(residual) <= rtol * size + floor):
-            if np.all(rhs >= 0.0):
-                if np.min(z) < -1e-8 * np.max(np.abs(z)):
+        floor = 1e-15 * float(xp.max(size))  # values that are (almost) exactly zero
+        if bool(xp.all(xp.abs(residual) <= rtol * size + floor)):
+            if bool(xp.all(rhs >= 0.0)):
+                if float(xp.min(z)) < -1e-8 * float(xp.max(xp.abs(z))):
                     # For a productive M, (I - M)⁻¹ ≥ 0: a negative solution proves ρ(M) ≥ 1.
                     break
                 # The exact solution is ≥ 0: round-off below zero (|z_i| within tolerance of
                 # zero) is removed, so that prices and plans keep their sign exactly.
-                z = np.maximum(z, 0.0)
-                z = _snap_zeros(matrix, rhs, z, rtol, stats)
-            return np.asarray(z)
+                z = xp.maximum(z, 0.0)
+                z = _snap_zeros(matrix, rhs, z, rtol, stats, xb)
+            return z
         # Neumann refinement: z += Σ_k M^k r, converging at rate ρ(M).
         correction = residual.copy()
         term = residual
@@ -169,9 +184,12 @@ class LeontiefCore:
         main_row: np.ndarray,
         rtol: float = 1e-11,
         rough_rtol: float = 1e-7,
+        device: Device | str = Device.CPU,
     ):
+        self.backend = backend(device)
         self.inputs = inputs.tocsc()
         self.inputs_t = self.inputs.T.tocsr()
+        self._inputs_t_device = self.backend.sparse(self.inputs_t)
         self.main_row = main_row
         self.n_rows = inputs.shape[0]
         self.rtol = rtol
@@ -182,6 +200,7 @@ class LeontiefCore:
         self._sorted_rows = main_row[order]
         self._starts = np.searchsorted(self._sorted_rows, np.arange(self.n_rows))
         self._cache: tuple[bytes, sp.csc_matrix, sp.csr_matrix] | None = None
+        self._device_cache: tuple[bytes, Any, Any] | None = None
 
     def first_policy(self, cost: np.ndarray) -> np.ndarray:
         """The process of least direct cost per product (a start for policy iteration)."""
@@ -195,11 +214,37 @@ class LeontiefCore:
             self._cache = (key, a_pi, a_pi.T.tocsr())
         return self._cache[1], self._cache[2]
 
+    def device_matrices(self, policy: np.ndarray) -> tuple[Any, Any]:
+        """A_π and its transpose on the backend's device (the host matrices on the CPU)."""
+        a_pi, a_pi_t = self.matrices(policy)
+        if self.backend.device == Device.CPU:
+            return a_pi, a_pi_t
+        key = policy.tobytes()
+        if self._device_cache is None or self._device_cache[0] != key:
+            self._device_cache = (key, self.backend.sparse(a_pi), self.backend.sparse(a_pi_t))
+        return self._device_cache[1], self._device_cache[2]
+
+    def solve(
+        self,
+        policy: np.ndarray,
+        rhs: np.ndarray,
+        guess: np.ndarray | None,
+        rtol: float,
+        transpose: bool = False,
+    ) -> np.ndarray:
+        """Solve ``(I - A_π) z = rhs`` (or its transpose) on the backend; host in, host out."""
+        xb = self.backend
+        a_pi, a_pi_t = self.device_matrices(policy)
+        start = None if guess is None else xb.put(guess)
+        z = _solve(a_pi_t if transpose else a_pi, xb.put(rhs), start, rtol, self.stats, xb)
+        return xb.get(z)
+
     def improve(
         self, cost: np.ndarray, values: np.ndarray, policy: np.ndarray | None
     ) -> np.ndarray:
         """Switch each product to its cheapest process under ``values`` (keep ties)."""
-        q = cost + self.inputs_t @ values
+        xb = self.backend
+        q = cost + xb.get(self._inputs_t_device @ xb.put(values))
         self.stats.matvecs += 1
         qs = q[self._order]
         best = np.minimum.reduceat(qs, self._starts)
@@ -221,9 +266,8 @@ class LeontiefCore:
         rough: bool = False,
     ) -> np.ndarray:
         """Values v = c_π + A_πᵀ v of a policy (``rough``: to ``rough_rtol`` only)."""
-        _, a_pi_t = self.matrices(policy)
         rtol = self.rough_rtol if rough else self.rtol
-        return _solve(a_pi_t, cost[policy], guess, rtol, self.stats)
+        return self.solve(policy, cost[policy], guess, rtol, transpose=True)
 
     def values(
         self,
@@ -260,6 +304,5 @@ class LeontiefCore:
         """Activity vector (all processes) of a policy delivering ``net_output`` exactly."""
         x = np.zeros(self.main_row.size)
         if np.any(net_output):
-            a_pi, _ = self.matrices(policy)
-            x[policy] = _solve(a_pi, net_output, guess, self.rtol, self.stats)
+            x[policy] = self.solve(policy, net_output, guess, self.rtol)
         return x

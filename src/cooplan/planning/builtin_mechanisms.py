@@ -99,7 +99,11 @@ def _horizon_mechanism(economy: Economy, seed: int, **options: Any) -> Mechanism
     """The first year of a multi-year plan with investment (rolled forward when simulated).
 
     Options: ``years`` (default 5), ``capital`` (a capital.csv path; default the economy
-    folder's ``capital.csv`` when there is one), and any HorizonSettings field.
+    folder's ``capital.csv`` when there is one), ``pipeline`` (capacity already under
+    construction, as for :func:`~cooplan.planning.horizon.plan_horizon`; ``cooplan simulate``
+    passes it when a construction lag above 1 leaves capacity unfinished), and any
+    HorizonSettings field. The whole horizon plan, whatever its status, is in
+    ``details["horizon"]``.
     """
     from pathlib import Path
 
@@ -111,11 +115,20 @@ def _horizon_mechanism(economy: Economy, seed: int, **options: Any) -> Mechanism
         default = Path(economy.source) / "capital.csv"
         capital_path = default if default.is_file() else None
     capital = read_capital(capital_path, economy) if capital_path else None
+    pipeline = options.pop("pipeline", None)
     settings = HorizonSettings(**options)
-    result = plan_horizon(economy, settings, capital)
+    result = plan_horizon(economy, settings, capital, pipeline=pipeline)
     snap = economy.snapshot()
     if result.status != "optimal":
-        return MechanismPlan("horizon", RunStatus.INFEASIBLE, {}, {}, {}, {})
+        return MechanismPlan(
+            "horizon",
+            RunStatus.INFEASIBLE,
+            {},
+            {},
+            {},
+            {},
+            details={"horizon": result.to_json_dict()},
+        )
     activity = result.activity[0]
     x = np.array([activity.get(p, 0.0) for p in snap.process_ids])
     floors = np.bincount(snap.demand_product, weights=snap.demand_floor, minlength=snap.n_products)

@@ -13,9 +13,11 @@ Each period :func:`simulate`:
    With ``reserve_share`` r > 0 the plan asks for (1 + r) × demand and the extra becomes
    reserve stock (slack plan); r = 0 is a taut plan.
 4. invests: what the plan decided when it is a multi-year plan (mechanism ``horizon``: the
-   capacity its first year starts building); otherwise every process whose capacity bound
-   the plan used up (planned level ≥ 99.9% of capacity) gets ``investment_rate`` more
-   capacity next period, at a labour cost of
+   capacity its first year starts building, usable ``construction_lag`` periods later and
+   passed, while under construction, to the next period's plan as its ``pipeline``; plans
+   with a production lag cannot be carried out within one period and are refused);
+   otherwise every process whose capacity bound the plan used up (planned level ≥ 99.9% of
+   capacity) gets ``investment_rate`` more capacity next period, at a labour cost of
    ``capital_labour`` hours per unit of capacity, charged to the next period's hours of the
    coop that runs it; when the period is settled (below) the investment is paid from the
    central fund, then the reserves, and only what they can pay for is built;
@@ -27,8 +29,9 @@ Each period :func:`simulate`:
    valuations (mechanism ``optimal``): relocations, early retirements, the employment-aid
    benefit, accounts, pooling and funds (:mod:`cooplan.institutions.settlement`); the next
    period starts from the members and funds after;
-7. depreciates capacity by ``depreciation`` and changes each coop's workforce by
-   ``labour_growth``; unused output is carried over as stock.
+7. depreciates capacity by ``depreciation``, adds the capacity that is ready for the next
+   period (it wears from then on, as in the horizon plan) and changes each coop's workforce
+   by ``labour_growth``; unused output is carried over as stock.
 
 Everything random comes from ``SeedSequence([seed, period])``: a run is reproducible bit for
 bit for a given seed.
@@ -43,6 +46,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cooplan.errors import InputError
 from cooplan.institutions.rules import FederationRules, default_rules
 from cooplan.institutions.settlement import settle
 from cooplan.model.economy import Economy
@@ -298,6 +302,41 @@ def _finance(
     return added * share, report, after
 
 
+def _construction_lag(horizon: dict[str, Any]) -> int:
+    """Periods from starting capacity to using it, for a multi-year plan (JSON form).
+
+    A plan with a production lag draws year t's inputs in year t − 1, which one period of
+    execution cannot do: :class:`InputError`.
+    """
+    settings = horizon.get("settings", {})
+    lag = settings.get("production_lag", 0)
+    if lag:
+        raise InputError.single(
+            "mechanism_options",
+            "simulate carries out each period's plan within the period, so it cannot roll "
+            "forward a horizon plan with a production lag",
+            column="production_lag",
+            value=lag,
+            fix="set production_lag to 0 for simulate (cooplan horizon plans with the lag)",
+        )
+    return int(settings.get("construction_lag", 1))
+
+
+def _pipeline(
+    under_construction: dict[int, np.ndarray], period: int, declared: float, ids: tuple[str, ...]
+) -> dict[str, list[float]]:
+    """Capacity under construction as the next plan sees it: entry i is ready in period
+    ``period`` + i + 1 (scaled by the ``declared`` share, like the standing capacity)."""
+    if not under_construction:
+        return {}
+    last = max(under_construction)
+    empty = np.zeros(len(ids))
+    arriving = np.array([under_construction.get(t, empty) for t in range(period + 1, last + 1)]).T
+    return {
+        ids[p]: [float(v) * declared for v in arriving[p]] for p in np.flatnonzero(arriving.any(1))
+    }
+
+
 def _workers_from(members: pd.DataFrame, coop_ids: tuple[str, ...]) -> np.ndarray:
     """People working in each coop (those drawing the benefit are not)."""
     working = (
@@ -335,6 +374,7 @@ def simulate(
     values = balance(economy).labour_values if sold_on_market else {}
     targets = {p: base_demand[p] for p in sold_on_market}
     reports = []
+    under_construction: dict[int, np.ndarray] = {}  # period it is ready in → capacity
     last_plan: np.ndarray | None = None
     hidden = 0.0
     if config.concealment is not None:
@@ -343,7 +383,13 @@ def simulate(
     for period in range(config.periods):
         declared = capacity * (1.0 - hidden)
         current = _economy_for(economy, declared, workers, reserved, config.reserve_share, targets)
-        plan = mechanism.solve(current, config.seed + period, **config.mechanism_options)
+        options = dict(config.mechanism_options)
+        pipeline = _pipeline(under_construction, period, 1.0 - hidden, snap.process_ids)
+        if pipeline:
+            options["pipeline"] = pipeline  # started by an earlier plan: not to start again
+        plan = mechanism.solve(current, config.seed + period, **options)
+        horizon = plan.details.get("horizon")
+        lag = _construction_lag(horizon) if isinstance(horizon, dict) else 1
         planned = np.array([plan.activity.get(p, 0.0) for p in snap.process_ids])
         plan_adopted = plan.status is not RunStatus.INFEASIBLE
         if not plan_adopted and last_plan is not None:
@@ -365,11 +411,12 @@ def simulate(
         capacity_before = capacity.copy()
         binding = np.isfinite(capacity) & (planned >= 0.999 * capacity) & (capacity > 0)
         added = np.where(binding, config.investment_rate * capacity, 0.0)
-        horizon = plan.details.get("horizon")
+        ready = period + 1
         if plan_adopted and isinstance(horizon, dict) and horizon.get("years"):
             # A multi-year plan decides its own investment: build what its first year starts.
             chosen = horizon["years"][0]["investment"]
             added = np.array([float(chosen.get(p, 0.0)) for p in snap.process_ids])
+            ready = period + lag
         if settled and funds is not None:
             added, settled["investment_financing"], funds = _finance(
                 added, config.capital_labour, settled["money_per_unit"], funds
@@ -377,8 +424,11 @@ def simulate(
         reserved = np.bincount(
             snap.process_coop, weights=added * config.capital_labour, minlength=snap.n_coops
         )
+        # Paid and staffed when started (above); usable from period ``ready`` on.
+        under_construction[ready] = under_construction.get(ready, 0.0) + added
+        arriving = under_construction.pop(period + 1, np.zeros(snap.n_processes))
         capacity = np.where(
-            np.isfinite(capacity), capacity * (1 - config.depreciation) + added, np.inf
+            np.isfinite(capacity), capacity * (1 - config.depreciation) + arriving, np.inf
         )
         if settled and members is not None:
             workers = _workers_from(members, snap.coop_ids)

@@ -1,10 +1,11 @@
-"""The data a horizon plan takes beyond the economy: capital coefficients and initial stocks."""
+"""The data a horizon plan takes beyond the economy: capital coefficients, initial stocks and
+capacity already under construction."""
 
 from __future__ import annotations
 
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -169,3 +170,50 @@ def capital_arrays(
     ):
         kappa[snap.process_index[process]] += float(hours)
     return K, kappa
+
+
+def pipeline_array(
+    economy: Economy, pipeline: Mapping[str, Sequence[float]] | None, source: str = "pipeline"
+) -> np.ndarray:
+    """Capacity under construction as a (processes × years) array (every problem at once).
+
+    ``pipeline[p][i]`` is the capacity of process p started before the horizon that becomes
+    usable in year i + 1 (units of the process's output per year); column i of the array is
+    year i + 1. Only capacitated processes can have capacity under construction.
+    """
+    snap = economy.snapshot()
+    years = max((len(arriving) for arriving in (pipeline or {}).values()), default=0)
+    array = np.zeros((snap.n_processes, years))
+    problems = []
+    for process, arriving in (pipeline or {}).items():
+        index = snap.process_index.get(process)
+        if index is None:
+            problems.append(Problem(source, "unknown process", column=process, value=process))
+            continue
+        if not np.isfinite(snap.process_capacity[index]):
+            problems.append(
+                Problem(
+                    source,
+                    "an unbounded process has no capacity to build",
+                    column=process,
+                    value=process,
+                    fix="give the process a capacity in processes.csv",
+                )
+            )
+            continue
+        for i, quantity in enumerate(arriving):
+            if not (math.isfinite(quantity) and quantity >= 0.0):
+                problems.append(
+                    Problem(
+                        source,
+                        f"capacity arriving in year {i + 1} must be finite and at least 0",
+                        column=process,
+                        value=quantity,
+                    )
+                )
+            else:
+                array[index, i] = float(quantity)
+    error = InputError.collect(problems, summary=f"invalid capacity under construction {source}")
+    if error is not None:
+        raise error
+    return array

@@ -18,8 +18,10 @@ of year 0 and may start building. Constraints, for every year τ in −L … T�
   unit of capacity built, n = ``labour_growth``; dropped when ``labour_limit`` is off);
 * natural resources drawn in year τ: −(B − A)_i x_{τ+L} ≤ R_i;
 * capacity of every capacitated process in every production year t:
-  x_pt ≤ (1 − δ)^t u_p + Σ_{τ ≤ t−C} (1 − δ)^{t−τ−C} k_pτ (δ = ``depreciation``); nothing may
-  be started that is not ready by year T−1.
+  x_pt ≤ (1 − δ)^t u_p + Σ_{1 ≤ j ≤ t} (1 − δ)^{t−j} P_pj + Σ_{τ ≤ t−C} (1 − δ)^{t−τ−C} k_pτ
+  (δ = ``depreciation``; P_pj the capacity started before the horizon that is ready in year j,
+  ``pipeline``): capacity wears from the year it is ready; nothing may be started that is not
+  ready by year T−1.
 
 The ``static`` end condition adds the year T after the horizon: its inputs and labour are drawn
 in year T−1 (so L = 1), its capacity is year T's, and x_T ≥ x̄, the stationary plan that
@@ -34,15 +36,16 @@ standing in year T−1 (``max-capacity``), the output Σ_i (B x_t)_i of the last
 Williams does with his £ figures.
 
 Rolling forward: :func:`plan_horizon` returns every year; a federation adopts year 0, carries
-it out, and plans the next horizon from what happened (``cooplan simulate`` does the
-carrying out, with the default lags). HiGHS solves the LP; the certificate is recomputed from
-the primal and dual vectors (:mod:`cooplan.planning.horizon.certificate`).
+it out, and plans the next horizon from what happened, with the capacity still under
+construction as its ``pipeline`` (``cooplan simulate`` does the carrying out, with production
+lag 0). HiGHS solves the LP; the certificate is recomputed from the primal and dual vectors
+(:mod:`cooplan.planning.horizon.certificate`).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -59,6 +62,7 @@ from cooplan.planning.horizon.capital import (
     LABOUR,
     CapitalTable,
     capital_arrays,
+    pipeline_array,
     read_capital,
     stock_vector,
 )
@@ -247,10 +251,18 @@ class _Data:
     kappa: np.ndarray  # hours per unit of capacity, capacitated processes
     initial: np.ndarray  # stocks in hand, per product
     static_plan: np.ndarray | None  # lower bound on the year after the horizon
+    arriving: np.ndarray  # capacity under construction, capacitated processes × years 1 … J
 
     @property
     def keep(self) -> float:
         return 1.0 - self.settings.depreciation
+
+    def arrived(self, t: int) -> np.ndarray:
+        """Capacity started before the horizon and standing in year t (worn from when ready)."""
+        standing = np.zeros(self.lay.q)
+        for j in range(1, min(t, self.arriving.shape[1]) + 1):
+            standing = standing + self.keep ** (t - j) * self.arriving[:, j - 1]
+        return standing
 
     @property
     def prod_rows(self) -> np.ndarray:
@@ -307,7 +319,7 @@ def _constraints(data: _Data) -> tuple[sp.csr_matrix, np.ndarray, dict[int, tupl
             blocks = [(lay.x(t), cap_rows)]
             for tau in range(-L, t - C + 1):
                 blocks.append((lay.k(tau), -(data.keep ** (t - tau - C)) * sp.identity(q)))
-            rows.add(blocks, data.keep**t * snap.process_capacity[data.caps])
+            rows.add(blocks, data.keep**t * snap.process_capacity[data.caps] + data.arrived(t))
     for tau in range(-L, T):
         drawn = [(lay.x(tau + L), snap.coop_process_matrix)] if lay.has_x(tau + L) else []
         if settings.labour_limit:
@@ -339,6 +351,7 @@ def _cost(data: _Data) -> tuple[np.ndarray, float]:
         for tau in range(-L, T - C):
             cost[lay.k(tau) : lay.k(tau) + q] = -(data.keep ** (T - 1 - tau - C))
         constant = float(data.keep ** (T - 1) * snap.process_capacity[data.caps].sum())
+        constant += float(data.arrived(T - 1).sum())
     elif objective == HorizonObjective.MAX_OUTPUT:
         output = np.asarray(snap.B.sum(axis=0)).ravel()
         first = T - settings.output_years if settings.output_years else 0
@@ -377,20 +390,24 @@ def plan_horizon(
     settings: HorizonSettings | None = None,
     capital: CapitalTable | None = None,
     stocks: Mapping[str, float] | None = None,
+    pipeline: Mapping[str, Sequence[float]] | None = None,
 ) -> HorizonPlan:
     """The optimal plan over ``settings.years`` years (see the module for the programme).
 
     ``stocks`` maps produced products to the units in hand when the horizon starts (default
-    none). Only capacitated processes with capital coefficients can grow (an unbounded
-    process needs no investment; one without coefficients cannot be extended). An infeasible
-    horizon (floors or required fulfilment that cannot be met) is a result with status
-    ``infeasible``.
+    none). ``pipeline`` maps capacitated processes to the capacity started before the horizon
+    and not yet usable: entry i is ready in year i + 1 (default none; what a plan rolled
+    forward started with a construction lag above 1; arrivals after year T−1 are ignored).
+    Only capacitated processes with capital coefficients can grow (an unbounded process needs
+    no investment; one without coefficients cannot be extended). An infeasible horizon (floors
+    or required fulfilment that cannot be met) is a result with status ``infeasible``.
     """
     settings = settings or HorizonSettings()
     error = InputError.collect(settings.problems(), summary="invalid horizon settings")
     if error is not None:
         raise error
     initial = stock_vector(economy, stocks)
+    arriving = pipeline_array(economy, pipeline)
     started = time.perf_counter()
     snap = economy.snapshot()
     T, L = settings.years, settings.production_lag
@@ -404,7 +421,15 @@ def plan_horizon(
     caps = np.flatnonzero(np.isfinite(snap.process_capacity))
     lay = _Layout(T=T, L=L, X=T + int(terminal), m=snap.n_processes, q=len(caps), n=snap.n_products)
     data = _Data(
-        snap, settings, lay, caps, sp.csr_matrix(K[:, caps]), kappa[caps], initial, static_plan
+        snap,
+        settings,
+        lay,
+        caps,
+        sp.csr_matrix(K[:, caps]),
+        kappa[caps],
+        initial,
+        static_plan,
+        arriving[caps],
     )
     A_ub, b_ub, balance = _constraints(data)
     cost, constant = _cost(data)
@@ -461,7 +486,7 @@ def _report(
 
     activity, investment, capacity, stock, labour, prices, lams = [], [], [], [], [], [], []
     for t in range(T):
-        standing = data.keep**t * snap.process_capacity[caps]
+        standing = data.keep**t * snap.process_capacity[caps] + data.arrived(t)
         for tau in range(-L, t - C + 1):
             standing = standing + data.keep ** (t - tau - C) * investment_of(tau)
         lams.append(float(x[lay.lam(t)]))

@@ -11,6 +11,7 @@ from cooplan.io import load_economy
 from cooplan.simulation.disturbances import DisturbanceModel
 from cooplan.simulation.periods import SimulationConfig, periods_table, simulate
 from tests.conftest import EXAMPLES
+from tests.simulation.conservation import check_settled_periods
 
 
 @pytest.fixture(scope="module")
@@ -83,19 +84,7 @@ def test_settled_periods_conserve_people(economy) -> None:  # type: ignore[no-un
         periods=2, seed=1, mechanism="optimal", mechanism_options={"objective": "min-labour"}
     )
     result = simulate(economy, config, members=members)
-    people = len(members)
-    for period in result.periods:
-        settled = period.settlement
-        assert settled, period.plan_status
-        assert settled["members_before"] == (
-            settled["stayed"]
-            + settled["relocated"]
-            + settled["early_retired"]
-            + settled["on_benefit"]
-        )
-        people -= settled["early_retired"]
-        for flow in settled["funds"].values():
-            assert flow["after"] == pytest.approx(flow["before"] + flow["inflow"] - flow["outflow"])
+    people = check_settled_periods(result, len(members))
     assert sum(result.periods[-1].workers.values()) <= people
 
 

@@ -25,10 +25,11 @@ Each period :func:`simulate`:
    clear the market under the federation's regulation (:mod:`.markets`), keeps what is
    unsold in stock, and moves next period's target by Cockshott & Cottrell's feedback
    (up where the clearing price exceeds the labour value, down where it is below);
-6. settles the period by the federation's rules when members are given and the plan has
-   valuations (mechanism ``optimal``): relocations, early retirements, the employment-aid
-   benefit, accounts, pooling and funds (:mod:`cooplan.institutions.settlement`); the next
-   period starts from the members and funds after;
+6. settles the period by the federation's rules when members are given and the mechanism
+   converged (any mechanism: its plan is put in the settlement's form by
+   :mod:`.settlement_plan`): relocations, early retirements, the employment-aid benefit,
+   accounts, pooling and funds (:mod:`cooplan.institutions.settlement`); the next period
+   starts from the members, each coop's reserve and the funds after;
 7. depreciates capacity by ``depreciation``, adds the capacity that is ready for the next
    period (it wears from then on, as in the horizon plan) and changes each coop's workforce
    by ``labour_growth``; unused output is carried over as stock.
@@ -63,6 +64,7 @@ from cooplan.simulation.markets import (
     clear_markets,
     market_products,
 )
+from cooplan.simulation.settlement_plan import settlement_plan
 
 
 @dataclass(frozen=True)
@@ -234,10 +236,14 @@ def _settle(
     rules: FederationRules,
     funds: dict[str, float] | None,
     period: int,
-) -> tuple[pd.DataFrame, dict[str, float], dict[str, Any]]:
-    """Settle the period by the federation's rules; returns members and funds after."""
+    reserves: np.ndarray,
+) -> tuple[pd.DataFrame, dict[str, float], dict[str, Any], np.ndarray]:
+    """Settle the period by the federation's rules, opening each coop's reserve at
+    ``reserves`` (EUR); returns members, funds and each coop's reserve after."""
+    coops = current.coops.copy()
+    coops["reserve"] = reserves
     result = settle(
-        current.coops,
+        coops,
         members,
         plan_json,
         rules,
@@ -272,7 +278,20 @@ def _settle(
         "valuation": result.valuation,
         "money_per_unit": result.money_per_unit,
     }
-    return after.reset_index(drop=True), closing, report
+    coop_ids = [str(c) for c in current.coops["id"]]
+    reserves_after = reserves + np.array(
+        [result.accounts[c].reserve - result.accounts[c].reserve_charge for c in coop_ids]
+    )
+    return after.reset_index(drop=True), closing, report, reserves_after
+
+
+def _charge_reserves(reserves: np.ndarray, charge: float) -> np.ndarray:
+    """Take ``charge`` (EUR, for investment) from the coops' reserves, in proportion to what
+    each holds (the investment is paid only up to what the funds hold, see _finance)."""
+    held = np.maximum(reserves, 0.0)
+    if charge <= 0 or held.sum() <= 0:
+        return reserves
+    return np.asarray(reserves - charge * held / held.sum())
 
 
 def _finance(
@@ -355,10 +374,10 @@ def simulate(
 ) -> SimulationResult:
     """Run ``config.periods`` periods of plan and execution from ``economy`` (see module).
 
-    With ``members`` (a members table, see :mod:`cooplan.institutions.members`) and a
-    mechanism whose plan has valuations and deliveries (``optimal``), each period is also
-    settled by the federation's ``rules``: members relocated, retired or on the benefit,
-    accounts and funds; the next period starts from the members and funds after.
+    With ``members`` (a members table, see :mod:`cooplan.institutions.members`), each period
+    whose plan converged is also settled by the federation's ``rules`` (any mechanism, see
+    :mod:`.settlement_plan`): members relocated, retired or on the benefit, accounts and
+    funds; the next period starts from the members, reserves and funds after.
     """
     rules = rules or default_rules()
     funds: dict[str, float] | None = None
@@ -374,6 +393,12 @@ def simulate(
     values = balance(economy).labour_values if sold_on_market else {}
     targets = {p: base_demand[p] for p in sold_on_market}
     reports = []
+    # Each coop's reserve (EUR), carried from one settlement to the next.
+    reserves = (
+        economy.coops["reserve"].fillna(0.0).to_numpy(float)
+        if "reserve" in economy.coops
+        else np.zeros(snap.n_coops)
+    )
     under_construction: dict[int, np.ndarray] = {}  # period it is ready in → capacity
     last_plan: np.ndarray | None = None
     hidden = 0.0
@@ -398,14 +423,12 @@ def simulate(
         rng = period_rng(config.seed, period)
         shock = draw(config.disturbances, snap.n_coops, len(snap.demand_quantity), rng)
         settled: dict[str, Any] = {}
-        plan_json = plan.details.get("plan")
-        if (
-            config.settle
-            and members is not None
-            and isinstance(plan_json, dict)
-            and plan_json.get("status") == "optimal"
-        ):
-            members, funds, settled = _settle(current, members, plan_json, rules, funds, period)
+        if config.settle and members is not None:
+            plan_json = settlement_plan(plan, current)
+            if plan_json.get("status") == "optimal":
+                members, funds, settled, reserves = _settle(
+                    current, members, plan_json, rules, funds, period, reserves
+                )
         done = execute(snap, planned, shock, stock)  # the public asks for the real demand
 
         capacity_before = capacity.copy()
@@ -421,6 +444,7 @@ def simulate(
             added, settled["investment_financing"], funds = _finance(
                 added, config.capital_labour, settled["money_per_unit"], funds
             )
+            reserves = _charge_reserves(reserves, settled["investment_financing"]["from_reserves"])
         reserved = np.bincount(
             snap.process_coop, weights=added * config.capital_labour, minlength=snap.n_coops
         )

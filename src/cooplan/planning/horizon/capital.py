@@ -51,15 +51,21 @@ class CapitalTable:
     table: pd.DataFrame
 
 
-def read_capital(path: str | os.PathLike[str], economy: Economy) -> CapitalTable:
-    """Read and check ``capital.csv`` against ``economy`` (every problem at once)."""
+def _read(path: str | os.PathLike[str], table: Table) -> tuple[Path, pd.DataFrame, list[Problem]]:
+    """The CSV file of ``table`` typed by its schema, with the cells that do not fit."""
     file = Path(path)
     if not file.is_file():
         raise InputError.single(
-            str(file), "capital table not found", fix="give the path of capital.csv"
+            str(file), f"{table.name} table not found", fix=f"give the path of {table.name}.csv"
         )
     raw = pd.read_csv(file, dtype=str, keep_default_na=False)
-    typed, problems = parse_table(raw, CAPITAL, str(file))
+    typed, problems = parse_table(raw, table, str(file))
+    return file, typed, problems
+
+
+def read_capital(path: str | os.PathLike[str], economy: Economy) -> CapitalTable:
+    """Read and check ``capital.csv`` against ``economy`` (every problem at once)."""
+    file, typed, problems = _read(path, CAPITAL)
     processes = set(economy.processes["id"])
     products = set(economy.products["id"]) | {LABOUR}
     if not problems:
@@ -89,11 +95,7 @@ def read_capital(path: str | os.PathLike[str], economy: Economy) -> CapitalTable
 
 def read_stocks(path: str | os.PathLike[str], economy: Economy) -> dict[str, float]:
     """Read ``stocks.csv`` (``product,quantity``) and check it against ``economy``."""
-    file = Path(path)
-    if not file.is_file():
-        raise InputError.single(str(file), "stocks table not found", fix="give the stocks.csv path")
-    raw = pd.read_csv(file, dtype=str, keep_default_na=False)
-    typed, problems = parse_table(raw, STOCKS, str(file))
+    file, typed, problems = _read(path, STOCKS)
     error = InputError.collect(problems, summary=f"invalid stocks table {file}")
     if error is not None:
         raise error

@@ -37,38 +37,8 @@ from cooplan.model.economy import Economy
 from cooplan.model.snapshot import EconomySnapshot
 from cooplan.planning.mechanism import MechanismPlan, RunStatus
 from cooplan.planning.optimal.deliveries import PlanFlows, plan_deliveries
-from cooplan.planning.optimal.formulation import PlanLayout
 
 __all__ = ["settlement_plan"]
-
-
-def _one_zone(snap: EconomySnapshot) -> PlanLayout:
-    """The layout of a plan with the whole federation as one zone and no LP columns."""
-    empty = np.zeros(0, dtype=np.int64)
-    n_demand = len(snap.demand_product)
-    balance_products = np.flatnonzero(~snap.is_resource)
-    position = np.full(snap.n_products, -1, dtype=np.int64)
-    position[balance_products] = np.arange(len(balance_products))
-    return PlanLayout(
-        regional=False,
-        n_zones=1,
-        process_zone=np.zeros(snap.n_processes, dtype=np.int64),
-        balance_products=balance_products,
-        balance_position=position,
-        resource_products=empty,
-        demand_zone=np.zeros(n_demand, dtype=np.int64),
-        demand_constant=np.zeros(n_demand),
-        demand_lambda=np.zeros(n_demand),
-        floating_demand=empty,
-        ship_link=empty,
-        ship_product=empty,
-        capacity_links=empty,
-        mobile_coops=empty,
-        mobility_groups=empty,
-        harmony_demand=empty,
-        harmony_points=(),
-        harmony_tolerance=0.0,
-    )
 
 
 def _public(snap: EconomySnapshot, delivered: Mapping[str, float]) -> np.ndarray:
@@ -136,7 +106,7 @@ def settlement_plan(plan: MechanismPlan, economy: Economy) -> dict[str, Any]:
         ship_to=empty,
         ship_quantity=np.zeros(0),
     )
-    deliveries = plan_deliveries(snap, _one_zone(snap), flows)
+    deliveries = plan_deliveries(snap, flows, regional=False)
     prices, resource_prices = _prices(plan, snap)
     result: dict[str, Any] = {
         "status": "optimal" if plan.status is RunStatus.CONVERGED else plan.status.value,

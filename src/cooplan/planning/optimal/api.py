@@ -344,7 +344,7 @@ def _optimal_result(
         resource_prices=value.resource_prices,
         capacity_prices=value.capacity_prices,
         transport_prices=value.transport_prices,
-        deliveries=plan_deliveries(snap, lp.layout, plan_flows(snap, lp, x)),
+        deliveries=plan_deliveries(snap, plan_flows(snap, lp, x), lp.layout.regional),
         shipments=moved,
         transport_cost=transport_cost,
         relocations=relocations,

@@ -24,7 +24,6 @@ import numpy as np
 import scipy.sparse as sp
 
 from cooplan.model.snapshot import EconomySnapshot
-from cooplan.planning.optimal.formulation import PlanLayout
 from cooplan.planning.optimal.result import Delivery
 
 FloatArray = np.ndarray
@@ -119,17 +118,21 @@ def _topological(zones: int, flows: dict[tuple[int, int], float]) -> list[int]:
 
 
 def plan_deliveries(
-    snap: EconomySnapshot, layout: PlanLayout, flows: PlanFlows
+    snap: EconomySnapshot, flows: PlanFlows, regional: bool
 ) -> tuple[Delivery, ...]:
-    """Every delivery of the plan, in a deterministic order (product, zone, supplier)."""
+    """Every delivery of the plan, in a deterministic order (product, zone, supplier).
+
+    ``regional``: zones are the snapshot's regions (shipments between them in ``flows``);
+    otherwise the whole federation is one zone.
+    """
     activity = np.maximum(flows.activity, 0.0)
     made = _by_coop(snap, snap.B, activity)
     used = _by_coop(snap, snap.A, activity)
-    coop_zone = snap.coop_region if layout.regional else np.zeros(snap.n_coops, dtype=np.int64)
+    coop_zone = snap.coop_region if regional else np.zeros(snap.n_coops, dtype=np.int64)
     regions = snap.region_ids
 
     def region_of_zone(zone: int) -> str | None:
-        return regions[zone] if layout.regional else None
+        return regions[zone] if regional else None
 
     public: dict[int, list[tuple[int, str | None, float]]] = defaultdict(list)
     for k, zone, quantity in zip(
@@ -172,7 +175,7 @@ def plan_deliveries(
             continue
         deliveries += _product_deliveries(
             snap,
-            layout,
+            regional,
             product,
             (makers, amounts),
             (users, uses),
@@ -185,7 +188,7 @@ def plan_deliveries(
 
 def _product_deliveries(
     snap: EconomySnapshot,
-    layout: PlanLayout,
+    regional: bool,
     product: int,
     making: tuple[IntArray, FloatArray],
     using: tuple[IntArray, FloatArray],
@@ -194,7 +197,7 @@ def _product_deliveries(
     coop_zone: IntArray,
 ) -> list[Delivery]:
     name = snap.product_ids[product]
-    zones = layout.n_zones
+    zones = snap.n_regions if regional else 1
     regions = snap.region_ids
     composition: list[dict[int, float]] = [{} for _ in range(zones)]
     pool = np.zeros(zones)
@@ -232,7 +235,7 @@ def _product_deliveries(
         if pool[zone] <= 0:
             continue
         suppliers = sorted(composition[zone].items())
-        region = regions[zone] if layout.regional else None
+        region = regions[zone] if regional else None
         surplus = max(pool[zone] - exports[zone] - demand_in_zone[zone] - use_in_zone[zone], 0.0)
         threshold = 1e-12 * pool[zone]
         for coop, mass in suppliers:
@@ -242,7 +245,7 @@ def _product_deliveries(
             for user, quantity in zip(*using, strict=True):
                 if coop_zone[user] != zone or share * quantity <= threshold:
                     continue
-                where = region if layout.regional else regions[snap.coop_region[user]]
+                where = region if regional else regions[snap.coop_region[user]]
                 out.append(
                     Delivery(
                         name, source, snap.coop_ids[user], where, source_region, share * quantity
@@ -254,6 +257,6 @@ def _product_deliveries(
                         Delivery(name, source, PUBLIC, label, source_region, share * quantity)
                     )
             if share * surplus > threshold:
-                where = region if layout.regional else source_region
+                where = region if regional else source_region
                 out.append(Delivery(name, source, SURPLUS, where, source_region, share * surplus))
     return out

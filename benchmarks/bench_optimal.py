@@ -216,22 +216,7 @@ def measure(case: Case, objective: str, solver: str, limit: float) -> Row:
     if proc.is_alive():
         proc.kill()
     if "error" in out:
-        return Row(
-            case.n,
-            0,
-            objective,
-            solver,
-            "error",
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            out["error"],
-        )
+        return skipped(case, objective, solver, out["error"], status="error")
     return Row(
         n=case.n,
         nonzeros=out["nonzeros"],
@@ -250,13 +235,14 @@ def measure(case: Case, objective: str, solver: str, limit: float) -> Row:
     )
 
 
-def skipped(case: Case, objective: str, solver: str, reason: str) -> Row:
+def skipped(case: Case, objective: str, solver: str, reason: str, status: str = "skipped") -> Row:
+    """A row without measurements: the solver was not run (or failed), for ``reason``."""
     return Row(
         case.n,
         0,
         objective,
         solver,
-        "skipped",
+        status,
         None,
         None,
         None,

@@ -9,7 +9,7 @@ import pytest
 
 from cooplan.errors import InputError
 from cooplan.io import load_economy
-from cooplan.model import EconomyMeta, build_economy
+from cooplan.model.economy import Economy
 from cooplan.planning.horizon import (
     CapitalTable,
     HorizonObjective,
@@ -18,31 +18,12 @@ from cooplan.planning.horizon import (
     read_capital,
 )
 from tests.conftest import EXAMPLES
+from tests.economies import grain_farm
 
 
-def _grain(capacity: float = 100.0, hours: float = 1000.0, demand: float = 10.0):  # type: ignore[no-untyped-def]
+def _grain(capacity: float = 100.0, hours: float = 1000.0, demand: float = 10.0) -> Economy:
     """One product, one process (1 hour a unit, a capacity), one coop, no inputs."""
-    tables = {
-        "products": pd.DataFrame([{"id": "grain", "name": "grain", "unit": "t", "kind": "good"}]),
-        "coops": pd.DataFrame(
-            [
-                {
-                    "id": "farm",
-                    "name": "farm",
-                    "region": "r",
-                    "group": "g",
-                    "members": 1,
-                    "hours_per_member": hours,
-                }
-            ]
-        ),
-        "processes": pd.DataFrame(
-            [{"id": "sow", "coop": "farm", "product": "grain", "labour": 1.0, "capacity": capacity}]
-        ),
-        "inputs": pd.DataFrame(columns=["process", "product", "quantity"]),
-        "demand": pd.DataFrame([{"product": "grain", "quantity": demand}]),
-    }
-    return build_economy(EconomyMeta(name="grain"), tables)
+    return grain_farm(capacity, hours, demand)
 
 
 # Building one unit of capacity takes half a tonne of grain, ready the next year.

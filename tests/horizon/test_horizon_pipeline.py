@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from cooplan.errors import InputError
-from cooplan.model import EconomyMeta, build_economy
 from cooplan.model.economy import Economy
 from cooplan.planning.horizon import (
     CapitalTable,
@@ -18,31 +17,12 @@ from cooplan.planning.horizon import (
     HorizonSettings,
     plan_horizon,
 )
+from tests.economies import grain_farm
 
 
 def _grain(capacity: float = 100.0) -> Economy:
     """Grain (1 hour a tonne, ``capacity`` t; NaN = unbounded), 1000 hours, target 10 t."""
-    tables = {
-        "products": pd.DataFrame([{"id": "grain", "name": "grain", "unit": "t", "kind": "good"}]),
-        "coops": pd.DataFrame(
-            [
-                {
-                    "id": "farm",
-                    "name": "farm",
-                    "region": "r",
-                    "group": "g",
-                    "members": 1,
-                    "hours_per_member": 1000.0,
-                }
-            ]
-        ),
-        "processes": pd.DataFrame(
-            [{"id": "sow", "coop": "farm", "product": "grain", "labour": 1.0, "capacity": capacity}]
-        ),
-        "inputs": pd.DataFrame(columns=["process", "product", "quantity"]),
-        "demand": pd.DataFrame([{"product": "grain", "quantity": 10.0}]),
-    }
-    return build_economy(EconomyMeta(name="grain"), tables)
+    return grain_farm(capacity)
 
 
 # Half a tonne of grain per unit of capacity.

@@ -10,40 +10,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pytest
 
 from cooplan.errors import InputError
-from cooplan.model import EconomyMeta, build_economy
 from cooplan.model.economy import Economy
 from cooplan.simulation.disturbances import DisturbanceModel
 from cooplan.simulation.periods import SimulationConfig, SimulationResult, simulate
+from tests.economies import grain_farm
 
 CALM = DisturbanceModel(0.0, 0.0, 0.0, 0.0)
 
 
 def _grain() -> Economy:
-    tables = {
-        "products": pd.DataFrame([{"id": "grain", "name": "grain", "unit": "t", "kind": "good"}]),
-        "coops": pd.DataFrame(
-            [
-                {
-                    "id": "farm",
-                    "name": "farm",
-                    "region": "r",
-                    "group": "g",
-                    "members": 1,
-                    "hours_per_member": 1000.0,
-                }
-            ]
-        ),
-        "processes": pd.DataFrame(
-            [{"id": "sow", "coop": "farm", "product": "grain", "labour": 1.0, "capacity": 100.0}]
-        ),
-        "inputs": pd.DataFrame(columns=["process", "product", "quantity"]),
-        "demand": pd.DataFrame([{"product": "grain", "quantity": 10.0}]),
-    }
-    return build_economy(EconomyMeta(name="grain"), tables)
+    return grain_farm()
 
 
 @pytest.fixture

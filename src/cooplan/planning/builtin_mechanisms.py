@@ -116,7 +116,7 @@ def _horizon_mechanism(economy: Economy, seed: int, **options: Any) -> Mechanism
         capital_path = default if default.is_file() else None
     capital = read_capital(capital_path, economy) if capital_path else None
     pipeline = options.pop("pipeline", None)
-    settings = HorizonSettings(**options)
+    settings = HorizonSettings.from_options(options, source="horizon options")
     result = plan_horizon(economy, settings, capital, pipeline=pipeline)
     snap = economy.snapshot()
     if result.status != "optimal":

@@ -49,7 +49,7 @@ import pandas as pd
 
 from cooplan.errors import InputError
 from cooplan.institutions.rules import FederationRules, default_rules
-from cooplan.institutions.settlement import settle
+from cooplan.institutions.settlement import Settlement, settle
 from cooplan.model.economy import Economy
 from cooplan.model.snapshot import EconomySnapshot
 from cooplan.planning.balances import balance
@@ -229,6 +229,35 @@ def _sell(
     return stock, report, following
 
 
+def _with_construction(
+    plan_json: dict[str, Any], coop_ids: list[str], construction: np.ndarray
+) -> dict[str, Any]:
+    """The settlement plan with each coop's construction hours counted as worked.
+
+    Hours reserved for building capacity (``construction``, hours per coop, in the order of
+    ``coop_ids``) were taken off the hours the mechanism could plan; the members who build are
+    at work, so the settlement counts them as used (and available), not as surplus to relocate.
+    """
+    if not np.any(construction > 0):
+        return plan_json
+    labour = {c: dict(entry) for c, entry in plan_json.get("labour", {}).items()}
+    for coop, hours in zip(coop_ids, construction.tolist(), strict=True):
+        if hours > 0:
+            entry = labour.setdefault(coop, {"used": 0.0, "available": 0.0})
+            entry["used"] = float(entry.get("used", 0.0)) + hours
+            entry["available"] = float(entry.get("available", 0.0)) + hours
+    return {**plan_json, "labour": labour}
+
+
+def _money_per_hour(result: Settlement, plan_json: dict[str, Any]) -> float:
+    """EUR of value added per hour of production in ``plan_json`` (construction hours not
+    counted): the settlement's price of an hour of work, whatever unit the plan's valuation
+    is in (labour values: EUR per valuation unit); 0 when the plan uses no hours."""
+    hours = sum(float(entry.get("used", 0.0)) for entry in plan_json.get("labour", {}).values())
+    added = sum(account.income - account.materials for account in result.accounts.values())
+    return added / hours if hours > 0 else 0.0
+
+
 def _settle(
     current: Economy,
     members: pd.DataFrame,
@@ -237,15 +266,20 @@ def _settle(
     funds: dict[str, float] | None,
     period: int,
     reserves: np.ndarray,
+    hours_per_member: np.ndarray,
+    construction: np.ndarray,
 ) -> tuple[pd.DataFrame, dict[str, float], dict[str, Any], np.ndarray]:
     """Settle the period by the federation's rules, opening each coop's reserve at
-    ``reserves`` (EUR); returns members, funds and each coop's reserve after."""
+    ``reserves`` (EUR), with each coop's full ``hours_per_member`` and its ``construction``
+    hours counted as worked (:func:`_with_construction`); returns members, funds and each
+    coop's reserve after."""
     coops = current.coops.copy()
     coops["reserve"] = reserves
+    coops["hours_per_member"] = hours_per_member
     result = settle(
         coops,
         members,
-        plan_json,
+        _with_construction(plan_json, [str(c) for c in coops["id"]], construction),
         rules,
         processes=current.processes,
         inputs=current.inputs,
@@ -255,7 +289,7 @@ def _settle(
     labour = result.labour
     after = members[~members["id"].isin(list(labour.early_retirements))].copy()
     moved = {r.member: r.target for r in labour.relocations}
-    hours = dict(zip(current.coops["id"], current.coops["hours_per_member"], strict=True))
+    hours = dict(zip(coops["id"], coops["hours_per_member"], strict=True))
     is_moved = after["id"].isin(list(moved))
     after.loc[is_moved, "coop"] = [moved[m] for m in after.loc[is_moved, "id"]]
     after.loc[is_moved, "hours"] = [float(hours[c]) for c in after.loc[is_moved, "coop"]]
@@ -277,6 +311,7 @@ def _settle(
         "violations": [v.to_dict() for v in result.violations],
         "valuation": result.valuation,
         "money_per_unit": result.money_per_unit,
+        "money_per_hour": _money_per_hour(result, plan_json),
     }
     coop_ids = [str(c) for c in current.coops["id"]]
     reserves_after = reserves + np.array(
@@ -287,11 +322,12 @@ def _settle(
 
 def _charge_reserves(reserves: np.ndarray, charge: float) -> np.ndarray:
     """Take ``charge`` (EUR, for investment) from the coops' reserves, in proportion to what
-    each holds (the investment is paid only up to what the funds hold, see _finance)."""
+    each holds (the investment is paid only up to what the funds hold, see _finance); a
+    reserve emptied by the charge is exactly 0, not round-off below it."""
     held = np.maximum(reserves, 0.0)
     if charge <= 0 or held.sum() <= 0:
         return reserves
-    return np.asarray(reserves - charge * held / held.sum())
+    return np.maximum(reserves - charge * held / held.sum(), 0.0)
 
 
 def _finance(
@@ -299,8 +335,8 @@ def _finance(
 ) -> tuple[np.ndarray, dict[str, float], dict[str, float]]:
     """Pay for new capacity from the central fund, then the reserves; build only what they pay.
 
-    Cost = capacity added × ``hours_per_unit`` × ``money_per_hour`` (the settlement's money
-    per unit of plan valuation). Returns the capacity that can be paid for, the financing
+    Cost = capacity added × ``hours_per_unit`` × ``money_per_hour`` (the settlement's EUR of
+    value added per hour worked). Returns the capacity that can be paid for, the financing
     report and the funds after.
     """
     cost = float(added.sum() * hours_per_unit * money_per_hour)
@@ -427,7 +463,15 @@ def simulate(
             plan_json = settlement_plan(plan, current)
             if plan_json.get("status") == "optimal":
                 members, funds, settled, reserves = _settle(
-                    current, members, plan_json, rules, funds, period, reserves
+                    current,
+                    members,
+                    plan_json,
+                    rules,
+                    funds,
+                    period,
+                    reserves,
+                    economy.coops["hours_per_member"].to_numpy(float),
+                    reserved,
                 )
         done = execute(snap, planned, shock, stock)  # the public asks for the real demand
 
@@ -442,7 +486,7 @@ def simulate(
             ready = period + lag
         if settled and funds is not None:
             added, settled["investment_financing"], funds = _finance(
-                added, config.capital_labour, settled["money_per_unit"], funds
+                added, config.capital_labour, settled["money_per_hour"], funds
             )
             reserves = _charge_reserves(reserves, settled["investment_financing"]["from_reserves"])
         reserved = np.bincount(

@@ -18,9 +18,8 @@ for a plan of any registered mechanism:
   participatory plan's prices (``details["prices"]``); left out otherwise, so that the
   accounts' ``auto`` valuation takes labour values
   (:func:`cooplan.institutions.accounts.choose_valuation`). The horizon plan's duals are
-  left out on purpose: they are in units of its objective (complete sets, capacity), and the
-  settlement turns the valuation unit into money and costs investment by the hour
-  (``capital_labour`` hours × money per unit), which needs a valuation in hours;
+  left out on purpose: they are in units of its objective (complete sets, capacity), which
+  would make the coops' accounts hard to read;
 * ``status`` is ``"optimal"`` when the mechanism converged, its run status otherwise (the
   settlement refuses such a plan); ``relocations`` is empty (no mechanism but ``optimal``
   lends hours between coops).

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +9,7 @@ import typer
 from rich.table import Table
 
 import cooplan.planning.harmony.mechanism  # noqa: F401 - registers the "harmony" mechanism
+from cooplan.cli.options import ARGUMENTS, assignment
 from cooplan.cli.output import console, fmt, working
 from cooplan.errors import InputError
 from cooplan.io import load_economy
@@ -20,8 +20,6 @@ from cooplan.planning.compare import (
     write_csv,
     write_json,
 )
-
-ARGUMENTS = "<arguments>"
 
 
 def _compact(value: float | None) -> str:
@@ -107,9 +105,11 @@ def print_comparison(comparison: Comparison, unit: str = "hour") -> None:
 def _parse_options(raw: list[str]) -> dict[str, dict[str, Any]]:
     options: dict[str, dict[str, Any]] = {}
     for item in raw:
-        name, _, rest = item.partition(".")
-        key, eq, text = rest.partition("=")
-        if not (name and key and eq):
+        target, value = assignment(
+            item, "--option", "MECHANISM.KEY=VALUE", "harmony.max_rounds=200"
+        )
+        name, _, key = target.partition(".")
+        if not (name and key):
             raise InputError.single(
                 ARGUMENTS,
                 "an option must look like MECHANISM.KEY=VALUE",
@@ -117,10 +117,6 @@ def _parse_options(raw: list[str]) -> dict[str, dict[str, Any]]:
                 value=item,
                 fix="e.g. --option harmony.max_rounds=200",
             )
-        try:
-            value: Any = json.loads(text)
-        except json.JSONDecodeError:
-            value = text
         options.setdefault(name, {})[key] = value
     return options
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from cooplan.cli.options import assignment
 from cooplan.cli.output import console, fmt, working, write_json
 from cooplan.institutions.members import load_members
 from cooplan.institutions.rules import load_rules
@@ -29,6 +30,9 @@ def register(app: typer.Typer) -> None:
         reserve: float = typer.Option(0.0, help="Reserve share planned above demand (slack)."),
         depreciation: float = typer.Option(0.05, help="Capacity lost per period."),
         investment: float = typer.Option(0.1, help="Capacity added where it binds."),
+        capital_labour: float = typer.Option(
+            0.0, help="Hours of work per unit of capacity built (charged and paid for)."
+        ),
         labour_growth: float = typer.Option(0.0, help="Workforce growth per period."),
         json_file: Path | None = typer.Option(None, "--json", help="Write every period as JSON."),
         ratchet: float | None = typer.Option(
@@ -39,20 +43,32 @@ def register(app: typer.Typer) -> None:
         ),
         rules_file: Path | None = typer.Option(None, "--rules", help="federation.toml."),
         objective: str = typer.Option("fulfilment", help="Objective of the optimal mechanism."),
+        option: list[str] = typer.Option(
+            [],
+            "--option",
+            "-o",
+            help="KEY=VALUE passed to the mechanism each period (e.g. construction_lag=2, "
+            "capital=capital.csv for horizon).",
+        ),
         reports_file: Path | None = typer.Option(
             None, "--reports", help="Write production reports (CSV) for `cooplan monitor`."
         ),
     ) -> None:
         """Simulate the economy over periods: plan, disturbances, execution, investment."""
         economy = load_economy(folder)
+        options: dict[str, object] = {"objective": objective} if mechanism == "optimal" else {}
+        options.update(
+            assignment(item, "--option", "KEY=VALUE", "construction_lag=2") for item in option
+        )
         config = SimulationConfig(
             periods=periods,
             seed=seed,
             mechanism=mechanism,
-            mechanism_options={"objective": objective} if mechanism == "optimal" else {},
+            mechanism_options=options,
             disturbances=DisturbanceModel(shortfall_sd, breakdown, 0.5, demand_sd),
             depreciation=depreciation,
             investment_rate=investment,
+            capital_labour=capital_labour,
             labour_growth=labour_growth,
             reserve_share=reserve,
             concealment=None if ratchet is None else RatchetScheme(ratchet=ratchet),

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from enum import StrEnum
+from typing import Any
 
-from cooplan.errors import Problem
+from cooplan.errors import InputError, Problem
 
 
 class HorizonObjective(StrEnum):
@@ -69,6 +71,66 @@ class HorizonSettings:
     required_fulfilment: float = 1.0
     output_years: int = 0
     labour_limit: bool = True
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, Any], source: str = "options") -> HorizonSettings:
+        """Settings from loosely typed options (a command line's ``KEY=VALUE``, JSON).
+
+        Every key must be a field; numbers must be numbers (whole numbers for the integer
+        fields), ``labour_limit`` a boolean, ``objective`` and ``terminal`` one of their
+        values. Raises :class:`InputError` naming each bad option (``source`` is the file or
+        place they came from); the values' ranges are checked by :meth:`problems`.
+        """
+        known = {f.name: f for f in fields(cls)}
+        problems: list[Problem] = []
+        values: dict[str, Any] = {}
+        for key, value in options.items():
+            default = getattr(cls, key, None) if key in known else None
+            if key not in known:
+                problems.append(
+                    Problem(
+                        source,
+                        "unknown horizon setting",
+                        column=key,
+                        value=value,
+                        fix="use one of " + ", ".join(sorted(known)),
+                    )
+                )
+            elif isinstance(default, StrEnum):
+                choices = [member.value for member in type(default)]
+                if value in choices:
+                    values[key] = type(default)(value)
+                else:
+                    problems.append(
+                        Problem(
+                            source,
+                            f"{key} must be one of {', '.join(choices)}",
+                            column=key,
+                            value=value,
+                        )
+                    )
+            elif isinstance(default, bool):
+                if isinstance(value, bool):
+                    values[key] = value
+                else:
+                    problems.append(
+                        Problem(source, f"{key} must be true or false", column=key, value=value)
+                    )
+            elif isinstance(default, int):
+                if isinstance(value, int) and not isinstance(value, bool):
+                    values[key] = value
+                else:
+                    problems.append(
+                        Problem(source, f"{key} must be a whole number", column=key, value=value)
+                    )
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                values[key] = float(value)
+            else:
+                problems.append(Problem(source, f"{key} must be a number", column=key, value=value))
+        error = InputError.collect(problems, summary="invalid horizon settings")
+        if error is not None:
+            raise error
+        return cls(**values)
 
     def problems(self) -> list[Problem]:
         """What is wrong with these settings (empty when they are fine)."""

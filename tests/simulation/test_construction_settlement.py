@@ -11,13 +11,22 @@ reserve and the central fund, no interest) to pay for the whole investment in pe
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import cast
+
 import pytest
 
 from cooplan.institutions.members import generate_members
 from cooplan.institutions.rules import parse_rules
+from cooplan.institutions.settlement import Settlement
 from cooplan.model.economy import Economy
 from cooplan.simulation.disturbances import DisturbanceModel
-from cooplan.simulation.periods import SimulationConfig, SimulationResult, simulate
+from cooplan.simulation.periods import (
+    SimulationConfig,
+    SimulationResult,
+    _money_per_hour,
+    simulate,
+)
 from tests.economies import grain_farm
 from tests.simulation.conservation import check_settled_periods
 
@@ -96,3 +105,16 @@ def test_the_price_of_an_hour_does_not_depend_on_the_valuation() -> None:
     assert dual["money_per_unit"] != pytest.approx(dual["money_per_hour"], rel=1e-3)
     # With labour values an hour of value added is an hour worked: both measures agree.
     assert hours["money_per_unit"] == pytest.approx(hours["money_per_hour"], rel=1e-9)
+
+
+def test_an_hour_is_never_free() -> None:
+    # Without hours or without positive value added the advance per hour prices the work.
+    def settlement(income: float, materials: float) -> Settlement:
+        account = SimpleNamespace(income=income, materials=materials)
+        return cast(Settlement, SimpleNamespace(accounts={"farm": account}))
+
+    worked = {"labour": {"farm": {"used": 10.0, "available": 12.0}}}
+    idle = {"labour": {"farm": {"used": 0.0, "available": 12.0}}}
+    assert _money_per_hour(settlement(300.0, 100.0), worked, 9.0) == pytest.approx(20.0)
+    assert _money_per_hour(settlement(100.0, 300.0), worked, 9.0) == 9.0
+    assert _money_per_hour(settlement(300.0, 100.0), idle, 9.0) == 9.0

@@ -249,13 +249,14 @@ def _with_construction(
     return {**plan_json, "labour": labour}
 
 
-def _money_per_hour(result: Settlement, plan_json: dict[str, Any]) -> float:
+def _money_per_hour(result: Settlement, plan_json: dict[str, Any], advance: float) -> float:
     """EUR of value added per hour of production in ``plan_json`` (construction hours not
     counted): the settlement's price of an hour of work, whatever unit the plan's valuation
-    is in (labour values: EUR per valuation unit); 0 when the plan uses no hours."""
+    is in (labour values: EUR per valuation unit). Where the plan shows no hours or no
+    positive value added, the ``advance`` paid for an hour (EUR), so that work is never free."""
     hours = sum(float(entry.get("used", 0.0)) for entry in plan_json.get("labour", {}).values())
     added = sum(account.income - account.materials for account in result.accounts.values())
-    return added / hours if hours > 0 else 0.0
+    return added / hours if hours > 0 and added > 0 else advance
 
 
 def _settle(
@@ -311,7 +312,7 @@ def _settle(
         "violations": [v.to_dict() for v in result.violations],
         "valuation": result.valuation,
         "money_per_unit": result.money_per_unit,
-        "money_per_hour": _money_per_hour(result, plan_json),
+        "money_per_hour": _money_per_hour(result, plan_json, rules.advance_per_hour),
     }
     coop_ids = [str(c) for c in current.coops["id"]]
     reserves_after = reserves + np.array(

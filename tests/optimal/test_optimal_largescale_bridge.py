@@ -1,19 +1,30 @@
 """Big single-region plans go to cooplan.planning.largescale; its answer is re-certified
-here and HiGHS takes over whenever it is not certified."""
+here and HiGHS takes over whenever it is not certified; a structured solve stopped before
+its certificate passes still gives a feasible plan with a proven bound."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 import pytest
+from optimal_builders import check_deliveries
 from test_optimal_random import random_economy
 
+import cooplan.planning.largescale.solve as large_solve
+import cooplan.planning.optimal.api as optimal_api
+from cooplan.cli import main
+from cooplan.io import write_economy
+from cooplan.model.economy import Economy
+from cooplan.planning.mechanism import RunStatus, get_mechanism
 from cooplan.planning.optimal import largescale_bridge, plan
 from cooplan.planning.optimal.formulation import build_lp
 from cooplan.planning.optimal.highs_solver import solve_lp
-from cooplan.planning.optimal.result import Objective
+from cooplan.planning.optimal.result import Objective, PlanResult, PlanStatus
+from cooplan.synthetic import synthetic_economy
 
 
 def highs_answer(
@@ -88,3 +99,118 @@ def test_real_large_scale_solver_agrees_with_highs(seed: int) -> None:
     direct = plan(economy, "fulfilment")
     assert via_bridge.certificate is not None and via_bridge.certificate.passed
     assert via_bridge.objective_value == pytest.approx(direct.objective_value, rel=1e-6)
+
+
+# --- a structured solve stopped before it is certified: a feasible plan with its bound -------
+
+
+@pytest.fixture(scope="module")
+def synthetic() -> Economy:
+    return synthetic_economy(
+        400, techniques=2, inputs_per_process=5, capacity_share=0.02, n_resources=2, seed=3
+    )
+
+
+@pytest.fixture(scope="module")
+def optimum(synthetic: Economy) -> float:
+    reference = plan(synthetic, "fulfilment")
+    assert reference.is_optimal and reference.objective_value is not None
+    return reference.objective_value
+
+
+def stop_early(monkeypatch: pytest.MonkeyPatch, iterations: int = 12) -> None:
+    """Column generation stops after ``iterations``, before its bound meets its plan."""
+    monkeypatch.setattr(large_solve, "_MAX_ITERATIONS", iterations)
+
+
+def check_feasible(result: PlanResult, economy: Economy, optimum: float) -> None:
+    assert result.status is PlanStatus.FEASIBLE and result.has_plan
+    assert result.solver is not None and result.solver.name == "largescale"
+    certificate = result.certificate
+    assert certificate is not None and not certificate.passed
+    # A plan that meets every constraint, priced by a feasible dual point ...
+    allowed = certificate.tolerance * certificate.scale
+    assert certificate.primal_infeasibility <= allowed
+    assert certificate.dual_infeasibility <= allowed
+    # ... so the optimum lies between the plan's λ and the bound its prices prove.
+    value, bound = result.objective_value, result.objective_bound
+    assert value is not None and bound is not None
+    assert value <= optimum * (1 + 1e-9) and optimum <= bound * (1 + 1e-9)
+    assert bound - value == pytest.approx(certificate.duality_gap)
+    check_deliveries(economy, result)
+    assert result.to_json_dict()["objective_bound"] == bound
+
+
+def test_a_stopped_structured_solve_gives_a_feasible_plan_with_its_bound(
+    monkeypatch: pytest.MonkeyPatch, synthetic: Economy, optimum: float
+) -> None:
+    stop_early(monkeypatch)
+    result = plan(synthetic, "fulfilment", large_scale_threshold=0, highs_fallback=False)
+    check_feasible(result, synthetic, optimum)
+    assert "not certified" in result.solver.note if result.solver else False
+
+
+def test_without_time_left_for_highs_the_feasible_plan_is_kept(
+    monkeypatch: pytest.MonkeyPatch, synthetic: Economy, optimum: float
+) -> None:
+    stop_early(monkeypatch)
+    monkeypatch.setattr(optimal_api, "_LEAST_HIGHS_TIME_S", 1e9)
+    result = plan(synthetic, "fulfilment", large_scale_threshold=0)
+    check_feasible(result, synthetic, optimum)
+    assert result.solver is not None and "no time left for HiGHS" in result.solver.note
+
+
+def test_with_time_left_highs_finds_the_optimum(
+    monkeypatch: pytest.MonkeyPatch, synthetic: Economy, optimum: float
+) -> None:
+    stop_early(monkeypatch)
+    result = plan(synthetic, "fulfilment", large_scale_threshold=0)
+    assert result.is_optimal and result.objective_bound is None
+    assert result.solver is not None and result.solver.name == "highs"
+    assert "not certified" in result.solver.note and "HiGHS instead" in result.solver.note
+    assert result.objective_value == pytest.approx(optimum, rel=1e-9)
+
+
+def test_an_answer_without_dual_prices_is_not_called_feasible(
+    monkeypatch: pytest.MonkeyPatch, synthetic: Economy, optimum: float
+) -> None:
+    # After 3 iterations there is a plan but no dual point yet: HiGHS must solve it.
+    stop_early(monkeypatch, iterations=3)
+    result = plan(synthetic, "fulfilment", large_scale_threshold=0, highs_fallback=False)
+    assert result.is_optimal and result.solver is not None and result.solver.name == "highs"
+    assert result.objective_value == pytest.approx(optimum, rel=1e-9)
+
+
+@pytest.fixture(scope="module")
+def big() -> Economy:
+    """2,600 goods × 2 techniques: above the default threshold of 5,000 processes."""
+    return synthetic_economy(2600, techniques=2, inputs_per_process=4, n_resources=1, seed=1)
+
+
+def test_the_optimal_mechanism_adopts_a_feasible_plan_as_not_converged(
+    monkeypatch: pytest.MonkeyPatch, big: Economy
+) -> None:
+    stop_early(monkeypatch)
+    monkeypatch.setattr(optimal_api, "_LEAST_HIGHS_TIME_S", 1e9)
+    run = get_mechanism("optimal").solve(big, 0)
+    assert run.status is RunStatus.NOT_CONVERGED
+    assert run.details["plan"]["status"] == "feasible" and run.activity
+
+
+def test_the_command_prints_a_feasible_plan_and_exits_1(
+    monkeypatch: pytest.MonkeyPatch,
+    big: Economy,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    folder = write_economy(big, tmp_path / "big")
+    stop_early(monkeypatch)
+    monkeypatch.setattr(optimal_api, "_LEAST_HIGHS_TIME_S", 1e9)
+    out = tmp_path / "plan.json"
+    argv = ["plan", str(folder), "--time-limit", "300", "--json", str(out)]
+    assert main(argv) == 1
+    printed = capsys.readouterr().out
+    assert "feasible" in printed and "optimum proven no better than" in printed
+    data = json.loads(out.read_text())
+    assert data["status"] == "feasible"
+    assert data["objective_bound"] >= data["objective_value"]

@@ -74,7 +74,10 @@ def _optimal_mechanism(economy: Economy, seed: int, **options: Any) -> Mechanism
             delivered[delivery.product] = delivered.get(delivery.product, 0.0) + delivery.quantity
     return MechanismPlan(
         mechanism="optimal",
-        status=RunStatus.CONVERGED if result.status is PlanStatus.OPTIMAL else RunStatus.INFEASIBLE,
+        status={
+            PlanStatus.OPTIMAL: RunStatus.CONVERGED,
+            PlanStatus.FEASIBLE: RunStatus.NOT_CONVERGED,  # a plan, optimality not proven
+        }.get(result.status, RunStatus.INFEASIBLE),
         activity=dict(result.activity),
         output=dict(result.output),
         labour_used={c: use.used for c, use in result.labour.items()},

@@ -20,6 +20,11 @@ def _print_summary(result: PlanResult) -> None:
     )
     if result.objective_value is not None:
         console.print(f"objective value: [bold]{fmt(result.objective_value, 6)}[/]")
+    if result.objective_bound is not None:
+        console.print(
+            f"optimum proven no better than [bold]{fmt(result.objective_bound, 6)}[/] "
+            "(bound from the plan's valuations; the time limit came first)"
+        )
     if result.fulfilment_lambda is not None:
         console.print(f"λ (complete sets of the assortment): {fmt(result.fulfilment_lambda, 6)}")
     if result.harmony is not None:
@@ -125,13 +130,17 @@ def register(app: typer.Typer) -> None:
             "--tie-break/--no-tie-break",
             help="Among optimal plans, pick the one without needless work (a second solve).",
         ),
+        time_limit: float = typer.Option(
+            600.0, "--time-limit", min=1.0, help="Seconds for the whole solve."
+        ),
         json_file: Path | None = typer.Option(None, "--json", help="Write the plan as JSON."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No tables on the console."),
     ) -> None:
         """Optimal plan (Kantorovich LP) with prices, deliveries and a certificate.
 
-        Exit status 0 for an optimal plan, 1 when it is infeasible or unbounded (the
-        diagnosis is printed and written to the JSON file).
+        Exit status 0 for an optimal plan, 1 otherwise: infeasible or unbounded (the
+        diagnosis is printed and written to the JSON file), or only feasible when the time
+        limit came before optimality was proven (the plan is printed with its gap).
         """
         economy = load_economy(folder)
         rules = None
@@ -146,10 +155,11 @@ def register(app: typer.Typer) -> None:
                 rules=rules,
                 mobility_share=mobility_share,
                 tie_break=tie_break,
+                time_limit_s=time_limit,
             )
         if not quiet:
             _print_summary(result)
-            if result.is_optimal:
+            if result.has_plan:
                 _print_plan(result, economy.meta.labour_unit)
             _print_diagnosis(result)
         if json_file is not None:

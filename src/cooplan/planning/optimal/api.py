@@ -9,6 +9,7 @@ diagnosis, not an exception. See ``docs/optimal.md``.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Protocol
@@ -112,6 +113,7 @@ def plan(
     time_limit_s: float = 600.0,
     large_scale_threshold: int = largescale_bridge.DEFAULT_THRESHOLD,
     tie_break: bool = True,
+    highs_fallback: bool = True,
 ) -> PlanResult:
     """The optimal plan of ``economy`` for ``objective``.
 
@@ -122,6 +124,12 @@ def plan(
     the one with least needless labour, transport and lending (a second, warm-started
     solve). Raises :class:`InputError` for bad
     arguments; infeasible and unbounded plans are results with a diagnosis.
+
+    ``time_limit_s`` is for the whole solve. Large single-region economies go to the
+    structure-exploiting solver (:mod:`cooplan.planning.optimal.largescale_bridge`); when it
+    cannot certify its answer, HiGHS solves the LP in the time left (``highs_fallback``),
+    and when that does not give an optimum either, the structured solver's plan is returned
+    as ``feasible`` if it meets every constraint (its certificate bounds the gap).
     """
     goal = _objective(objective)
     share = _share(mobility_share, rules)
@@ -148,22 +156,16 @@ def plan(
         )
 
     lp = build()
-    note = ""
-    solver_name = "highs"
-    solution: LPSolution | None = None
-    if largescale_bridge.eligible(lp, snap, large_scale_threshold):
-        outcome = largescale_bridge.solve_with_large_scale(
-            snap, lp, tolerance=certificate_tolerance, time_limit_s=time_limit_s
-        )
-        solution = outcome.solution
-        if solution is not None:
-            solver_name, note = outcome.name, outcome.note
-        else:
-            note = f"{outcome.note}; solved with HiGHS instead"
-    if solution is None:
-        lp, solution = _solve_highs(snap, lp, build, time_limit_s)
-        if tie_break:
-            solution = _tie_break(snap, lp, solution, time_limit_s)
+    lp, solution, solver_name, note = _solve(
+        snap,
+        lp,
+        build,
+        certificate_tolerance,
+        time_limit_s,
+        large_scale=largescale_bridge.eligible(lp, snap, large_scale_threshold),
+        highs_fallback=highs_fallback,
+        tie_break=tie_break,
+    )
     info = SolverInfo(solver_name, solution.time_s, solution.iterations, note)
     base = PlanResult(
         PlanStatus.NOT_SOLVED,
@@ -176,6 +178,8 @@ def plan(
     )
     if solution.status is LPStatus.OPTIMAL:
         return _optimal_result(snap, lp, solution, certificate_tolerance, base)
+    if solution.status is LPStatus.FEASIBLE:
+        return _optimal_result(snap, lp, solution, certificate_tolerance, base, PlanStatus.FEASIBLE)
     if solution.status in (LPStatus.INFEASIBLE, LPStatus.INFEASIBLE_OR_UNBOUNDED):
         phase_one = build(phase_one=True)
         first = solve_lp(phase_one, time_limit_s=time_limit_s)
@@ -190,6 +194,50 @@ def plan(
         return replace(base, status=PlanStatus.UNBOUNDED, diagnosis=diagnosis)
     diagnosis = Diagnosis(message=f"the solver stopped: {solution.message}")
     return replace(base, diagnosis=diagnosis)
+
+
+def _solve(
+    snap: EconomySnapshot,
+    lp: LinearProgram,
+    build: Callable[[float], LinearProgram],
+    tolerance: float,
+    time_limit_s: float,
+    *,
+    large_scale: bool,
+    highs_fallback: bool,
+    tie_break: bool,
+) -> tuple[LinearProgram, LPSolution, str, str]:
+    """Solve ``lp`` within ``time_limit_s`` (see :func:`plan`); returns the LP solved, its
+    solution, the solver's name and a note on how the answer was found."""
+    started = time.perf_counter()
+    feasible: LPSolution | None = None
+    reason = ""
+    if large_scale:
+        outcome = largescale_bridge.solve_with_large_scale(
+            snap, lp, tolerance=tolerance, time_limit_s=time_limit_s
+        )
+        if outcome.solution is not None:
+            return lp, outcome.solution, outcome.name, outcome.note
+        feasible, reason = outcome.feasible, outcome.note
+        remaining = time_limit_s - (time.perf_counter() - started)
+        if feasible is not None and not highs_fallback:
+            return lp, feasible, outcome.name, reason
+        if feasible is not None and remaining < _LEAST_HIGHS_TIME_S:
+            return lp, feasible, outcome.name, f"{reason}; no time left for HiGHS"
+    remaining = max(time_limit_s - (time.perf_counter() - started), _LEAST_HIGHS_TIME_S)
+    highs_lp, solution = _solve_highs(snap, lp, build, remaining)
+    if tie_break:
+        solution = _tie_break(snap, highs_lp, solution, remaining)
+    if feasible is not None and solution.status is not LPStatus.OPTIMAL:
+        note = f"{reason}; HiGHS stopped ({solution.message}): the feasible plan is kept"
+        return lp, feasible, "largescale", note
+    note = f"{reason}; solved with HiGHS instead" if reason else ""
+    return highs_lp, solution, "highs", note
+
+
+_LEAST_HIGHS_TIME_S = 1.0
+"""Seconds below which HiGHS is not started after the large-scale solver (it could not
+finish): the feasible plan found so far is returned instead."""
 
 
 def _solve_highs(
@@ -302,6 +350,7 @@ def _optimal_result(
     solution: LPSolution,
     tolerance: float,
     base: PlanResult,
+    status: PlanStatus = PlanStatus.OPTIMAL,
 ) -> PlanResult:
     x, dual = solution.x, solution.row_dual
     activity = x[lp.columns["x"]]
@@ -329,10 +378,16 @@ def _optimal_result(
     else:
         harmony_report = _harmony_report(snap, lp, x)
         objective_value = harmony_report.achieved
+    certificate = certify(lp, x, dual, tolerance)
+    bound = None
+    if status is PlanStatus.FEASIBLE:
+        gap = certificate.duality_gap
+        bound = objective_value + gap if goal.maximises else objective_value - gap
     return replace(
         base,
-        status=PlanStatus.OPTIMAL,
+        status=status,
         objective_value=objective_value,
+        objective_bound=bound,
         fulfilment_lambda=float(x[lam][0]) if goal is Objective.FULFILMENT else None,
         fulfilment_ratio=ratio,
         activity={p: float(v) for p, v in zip(snap.process_ids, activity, strict=True)},
@@ -348,6 +403,6 @@ def _optimal_result(
         shipments=moved,
         transport_cost=transport_cost,
         relocations=relocations,
-        certificate=certify(lp, x, dual, tolerance),
+        certificate=certificate,
         harmony=harmony_report,
     )

@@ -86,6 +86,11 @@ def certify(
     )
     passed = primal <= tolerance * scale and dual <= tolerance * scale
     passed = passed and complementarity <= tolerance * scale
+    # The objectives must also agree relative to the objective itself: the scale above is
+    # set by the largest right-hand side (coop hours), which for a fulfilment plan (λ ≈ 1)
+    # would let a gap of whole percents pass.
+    gap_scale = 1.0 + abs(primal_objective) + abs(dual_objective)
+    passed = passed and abs(primal_objective - dual_objective) <= tolerance * gap_scale
     return Certificate(
         primal_infeasibility=primal,
         dual_infeasibility=dual,

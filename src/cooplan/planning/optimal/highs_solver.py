@@ -27,6 +27,7 @@ class LPStatus(StrEnum):
     """Termination of one LP solve."""
 
     OPTIMAL = "optimal"
+    FEASIBLE = "feasible"  # primal and dual feasible, optimality not proven (a gap remains)
     INFEASIBLE = "infeasible"
     UNBOUNDED = "unbounded"
     INFEASIBLE_OR_UNBOUNDED = "infeasible_or_unbounded"

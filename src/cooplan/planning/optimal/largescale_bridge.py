@@ -3,13 +3,16 @@
 The structure-exploiting solver answers ``fulfilment`` and ``min-labour`` on one region
 without labour mobility. Its answer is trusted only when it says ``certified`` *and* the
 certificate recomputed here, on this package's own LP, passes; otherwise the caller falls
-back to HiGHS and says so in the result's solver section.
+back to HiGHS and says so in the result's solver section. When it stops at its time limit
+with a plan that meets every constraint and prices that are dual feasible (both checked
+here), that pair is kept as ``feasible``: the caller returns it, with the gap it leaves,
+when HiGHS cannot do better in the time that remains.
 """
 
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -18,7 +21,7 @@ from cooplan.model.snapshot import EconomySnapshot
 from cooplan.planning.optimal.certificate import certify
 from cooplan.planning.optimal.formulation import LinearProgram
 from cooplan.planning.optimal.highs_solver import LPSolution, LPStatus, new_highs
-from cooplan.planning.optimal.result import Objective
+from cooplan.planning.optimal.result import Certificate, Objective
 
 DEFAULT_THRESHOLD = 5000
 """Processes above which a single-region problem goes to the large-scale solver."""
@@ -29,11 +32,14 @@ class BridgeOutcome:
     """The large-scale answer in this package's LP vector form, or why there is none.
 
     ``note``: the method used (with a solution) or why it was not used (without).
+    ``feasible``: without a certified solution, a primal and dual feasible pair that is not
+    proven optimal (status ``LPStatus.FEASIBLE``), if the solver stopped with one.
     """
 
     solution: LPSolution | None
     name: str
     note: str
+    feasible: LPSolution | None = None
 
 
 def eligible(lp: LinearProgram, snap: EconomySnapshot, threshold: int) -> bool:
@@ -70,10 +76,52 @@ def solve_with_large_scale(
     name = "largescale"
     method = str(getattr(answer, "method", ""))
     status = str(getattr(answer.status, "value", answer.status))
+    x, dual = _lp_vectors(lp, answer)
+    check = certify(lp, x, dual, tolerance=max(tolerance, 1e-6) * 10)
+    solution = LPSolution(
+        status=LPStatus.OPTIMAL,
+        message="certified by the large-scale solver",
+        x=x,
+        row_dual=dual,
+        objective=float(lp.cost @ x),
+        iterations=int(answer.iterations),
+        time_s=float(answer.time_s),
+    )
+    if status == "optimal" and getattr(answer, "certified", False) and check.passed:
+        return BridgeOutcome(solution, name, method)
+    if status == "not_certified" and _feasible_pair(answer, check, tolerance):
+        gap = check.duality_gap / max(abs(solution.objective), 1e-300)
+        near = replace(
+            solution,
+            status=LPStatus.FEASIBLE,
+            message=f"feasible plan from the large-scale solver, relative gap {gap:.1e}",
+        )
+        return BridgeOutcome(None, name, f"large-scale solver not certified (gap {gap:.1e})", near)
     if status != "optimal":
         return BridgeOutcome(None, name, f"large-scale solver reports {status}")
     if not getattr(answer, "certified", False):
         return BridgeOutcome(None, name, "large-scale solver not certified")
+    return BridgeOutcome(None, name, "large-scale answer failed this package's certificate check")
+
+
+def _feasible_pair(answer: Any, check: Certificate, tolerance: float) -> bool:
+    """Whether an uncertified answer is still a primal plan and a dual bound: its own
+    (relative, row by row) primal and dual infeasibilities within ``tolerance``, this
+    package's primal check passed and its bound on the right side of the plan's value."""
+    own = getattr(answer, "certificate", None)
+    if own is None:
+        return False
+    allowed = check.tolerance * check.scale
+    return (
+        float(own.primal_infeasibility) <= tolerance
+        and float(own.dual_infeasibility) <= tolerance
+        and check.primal_infeasibility <= allowed
+        and check.duality_gap >= -allowed
+    )
+
+
+def _lp_vectors(lp: LinearProgram, answer: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The large-scale answer's plan and prices as ``lp``'s primal and row-dual vectors."""
     x = np.zeros(lp.n_cols)
     x[lp.columns["x"]] = np.asarray(answer.x, dtype=float)
     if lp.columns["lam"].stop > lp.columns["lam"].start:
@@ -87,18 +135,4 @@ def solve_with_large_scale(
     dual[lp.rows["resource"]] = -np.asarray(answer.resource_prices, dtype=float)[
         layout.resource_products
     ]
-    check = certify(lp, x, dual, tolerance=max(tolerance, 1e-6) * 10)
-    if not check.passed:
-        return BridgeOutcome(
-            None, name, "large-scale answer failed this package's certificate check"
-        )
-    solution = LPSolution(
-        status=LPStatus.OPTIMAL,
-        message="certified by the large-scale solver",
-        x=x,
-        row_dual=dual,
-        objective=float(lp.cost @ x),
-        iterations=int(answer.iterations),
-        time_s=float(answer.time_s),
-    )
-    return BridgeOutcome(solution, name, method)
+    return x, dual

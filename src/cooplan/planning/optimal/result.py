@@ -29,9 +29,15 @@ class Objective(StrEnum):
 
 
 class PlanStatus(StrEnum):
-    """How the solve ended."""
+    """How the solve ended.
+
+    ``feasible``: the time limit came before optimality was proven, but the plan meets every
+    constraint and its valuations are a feasible dual point, so the certificate's
+    ``complementarity_gap`` bounds how far the plan's objective can be from the optimum.
+    """
 
     OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
     INFEASIBLE = "infeasible"
     UNBOUNDED = "unbounded"
     NOT_SOLVED = "not_solved"
@@ -45,7 +51,8 @@ class Certificate:
     ``dual_infeasibility``: largest dual sign violation (objective units per unit).
     ``complementarity_gap``: Σ |dual × slack| over rows and bounds (objective units).
     ``duality_gap``: primal objective − dual objective (objective units, of the LP solved).
-    ``passed``: all three below ``tolerance`` × ``scale``.
+    ``passed``: all three below ``tolerance`` × ``scale``, and ``|duality_gap|`` below
+    ``tolerance`` × (1 + |primal objective| + |dual objective|).
     """
 
     primal_infeasibility: float
@@ -264,7 +271,9 @@ class PlanResult:
     """The optimal plan of one economy for one objective.
 
     Figures other than ``status``, ``objective``, ``solver`` and ``diagnosis`` are empty
-    unless ``status`` is :attr:`PlanStatus.OPTIMAL`.
+    unless ``status`` is :attr:`PlanStatus.OPTIMAL` or :attr:`PlanStatus.FEASIBLE`.
+    ``objective_bound`` (feasible plans only): the best value the optimum can have, proven
+    by the plan's valuations (``objective_value`` ± the certificate's ``duality_gap``).
     """
 
     status: PlanStatus
@@ -292,10 +301,16 @@ class PlanResult:
     solver: SolverInfo | None = None
     harmony: HarmonyReport | None = None
     diagnosis: Diagnosis | None = None
+    objective_bound: float | None = None
 
     @property
     def is_optimal(self) -> bool:
         return self.status is PlanStatus.OPTIMAL
+
+    @property
+    def has_plan(self) -> bool:
+        """Whether the plan's figures are filled in (optimal, or feasible within a gap)."""
+        return self.status in (PlanStatus.OPTIMAL, PlanStatus.FEASIBLE)
 
     def to_json_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dictionary (keys as documented in ``docs/optimal.md``)."""
@@ -304,6 +319,7 @@ class PlanResult:
             "status": self.status.value,
             "objective": self.objective.value,
             "objective_value": value,
+            "objective_bound": self.objective_bound,
             "economy": self.economy,
             "regional": self.regional,
             "mobility_share": self.mobility_share,

@@ -3,7 +3,8 @@
 Every (size, objective, solver) runs in its own fresh process (``spawn``) that builds the same
 seeded synthetic economy, so each peak memory figure (``ru_maxrss``) is that solver's own.
 All answers are scored by the same certificate code (relative primal and dual infeasibility
-and objective gap against the original LP; see docs/largescale.md). One thread everywhere.
+and objective gap against the original LP; see docs/largescale.md). One thread everywhere,
+except for the solver ``cooplan-threads`` (cooplan's sparse products on every core).
 
     .venv/bin/python benchmarks/bench_optimal.py --sizes 1000,10000,20000 \\
         --baseline-limit 180 --write docs/benchmarks-optimal.md
@@ -88,11 +89,22 @@ def _certificate(lp: Any, x: np.ndarray, lam: float | None, y: np.ndarray, pi: n
 
 
 def _run_cooplan(
-    lp: Any, snapshot: Any, objective: str, limit: float, device: str = "cpu"
+    lp: Any,
+    snapshot: Any,
+    objective: str,
+    limit: float,
+    device: str = "cpu",
+    threads: int = 1,
 ) -> dict[str, Any]:
     from cooplan.planning.largescale import solve_large
 
-    sol = solve_large(snapshot, objective, max_time_s=limit, device=device)  # type: ignore[arg-type]
+    sol = solve_large(
+        snapshot,
+        objective,  # type: ignore[arg-type]
+        max_time_s=limit,
+        device=device,
+        threads=threads,
+    )
     cert = sol.certificate
     gpu_note = ""
     if device == "gpu":
@@ -192,6 +204,10 @@ def _worker(case: Case, objective: str, solver: str, limit: float, queue: Any) -
             out = _run_cooplan(lp, snapshot, objective, limit)
         elif solver == "cooplan-gpu":
             out = _run_cooplan(lp, snapshot, objective, limit, device="gpu")
+        elif solver == "cooplan-threads":  # every core for the sparse products
+            from cooplan.planning.largescale.threads import available_threads
+
+            out = _run_cooplan(lp, snapshot, objective, limit, threads=available_threads())
         elif solver in ("simplex", "ipm"):
             out = _run_highs(lp, solver, limit)
         else:

@@ -20,6 +20,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from cooplan.planning.largescale.threads import split
+
 
 class Device(StrEnum):
     """Where the Krylov solves and matrix-vector products run."""
@@ -38,6 +40,7 @@ class Backend:
 
     device: Device
     xp: ModuleType
+    threads: int = 1  # CPU threads for CSR products with vectors (see :mod:`.threads`)
 
     def put(self, array: np.ndarray) -> Any:
         """The array on the device (the same object on the CPU)."""
@@ -48,9 +51,10 @@ class Backend:
         return np.asarray(array) if self.device == Device.CPU else self.xp.asnumpy(array)
 
     def sparse(self, matrix: sp.spmatrix) -> Any:
-        """A sparse matrix for products with device vectors (unchanged on the CPU)."""
+        """A sparse matrix for products with device vectors (on the CPU: unchanged, or, with
+        several threads and a large CSR matrix, split into row blocks over them)."""
         if self.device == Device.CPU:
-            return matrix
+            return split(matrix, self.threads)
         import cupyx.scipy.sparse as cusparse
 
         return cusparse.csr_matrix(matrix if matrix.format == "csr" else matrix.tocsr())
@@ -59,11 +63,12 @@ class Backend:
 CPU_BACKEND = Backend(Device.CPU, np)
 
 
-def backend(device: Device | str = Device.CPU) -> Backend:
-    """The backend for ``device``; raises :class:`DeviceUnavailableError` if it cannot run."""
+def backend(device: Device | str = Device.CPU, threads: int = 1) -> Backend:
+    """The backend for ``device`` (on the CPU with ``threads`` threads for sparse products);
+    raises :class:`DeviceUnavailableError` if it cannot run."""
     wanted = Device(device)
     if wanted == Device.CPU:
-        return CPU_BACKEND
+        return CPU_BACKEND if threads <= 1 else Backend(Device.CPU, np, threads)
     try:
         import cupy
     except ImportError as error:  # pragma: no cover - depends on the machine

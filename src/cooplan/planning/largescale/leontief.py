@@ -185,8 +185,9 @@ class LeontiefCore:
         rtol: float = 1e-11,
         rough_rtol: float = 1e-7,
         device: Device | str = Device.CPU,
+        threads: int = 1,
     ):
-        self.backend = backend(device)
+        self.backend = backend(device, threads)
         self.inputs = inputs.tocsc()
         self.inputs_t = self.inputs.T.tocsr()
         self._inputs_t_device = self.backend.sparse(self.inputs_t)
@@ -215,13 +216,15 @@ class LeontiefCore:
         return self._cache[1], self._cache[2]
 
     def device_matrices(self, policy: np.ndarray) -> tuple[Any, Any]:
-        """A_π and its transpose on the backend's device (the host matrices on the CPU)."""
+        """A_π and its transpose on the backend's device. On the CPU: the host matrices, the
+        transpose split over the backend's threads; A_π stays CSC there (a plan solve does
+        not use it enough to pay for a conversion to row blocks)."""
         a_pi, a_pi_t = self.matrices(policy)
-        if self.backend.device == Device.CPU:
-            return a_pi, a_pi_t
         key = policy.tobytes()
         if self._device_cache is None or self._device_cache[0] != key:
-            self._device_cache = (key, self.backend.sparse(a_pi), self.backend.sparse(a_pi_t))
+            on_cpu = self.backend.device == Device.CPU
+            plain = a_pi if on_cpu else self.backend.sparse(a_pi)
+            self._device_cache = (key, plain, self.backend.sparse(a_pi_t))
         return self._device_cache[1], self._device_cache[2]
 
     def solve(

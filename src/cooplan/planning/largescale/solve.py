@@ -28,6 +28,7 @@ from cooplan.planning.largescale.result import (
     LargeScaleSolution,
     SolveStatus,
 )
+from cooplan.planning.largescale.threads import default_threads
 
 METHOD = (
     "Dantzig-Wolfe column generation over Leontief policy plans (policy iteration with "
@@ -113,6 +114,7 @@ def solve_large(
     max_time_s: float | None = None,
     start: LargeScaleSolution | None = None,
     device: Device | str = Device.CPU,
+    threads: int | None = None,
 ) -> LargeScaleSolution:
     """Optimal plan of ``snapshot`` for ``objective``, certified to relative tolerance ``tol``.
 
@@ -126,7 +128,10 @@ def solve_large(
     previous solution of a similar economy whose side-row prices seed the first pricing.
     ``device="gpu"`` runs the Krylov solves and matrix-vector products on an NVIDIA GPU with
     CuPy (:mod:`.device`; raises ``DeviceUnavailableError`` where there is none); the method,
-    iterations and certificate are the same as on the CPU.
+    iterations and certificate are the same as on the CPU. ``threads``: CPU threads for the
+    sparse products of the value solves and the improvement step (default:
+    ``COOPLAN_THREADS``, a number or ``all``, else 1); the answer is the same bit for bit
+    for any number.
     """
     started = time.perf_counter()
     backend(device)  # fail early, before any work, if the device cannot run
@@ -153,7 +158,12 @@ def solve_large(
             f"HiGHS interior point on the whole LP (not Leontief: {lp.reason})",
             "" if outcome == Outcome.OPTIMAL else f"HiGHS: {answer.status}",
         )
-    core = LeontiefCore(lp.inputs, lp.main_row, device=device)
+    core = LeontiefCore(
+        lp.inputs,
+        lp.main_row,
+        device=device,
+        threads=default_threads() if threads is None else threads,
+    )
     generation = ColumnGeneration(lp, core, tol, deadline)
     in_master = np.empty(0, dtype=np.int64)
     try:

@@ -10,19 +10,23 @@ from cooplan.errors import InputError
 ARGUMENTS = "<arguments>"
 
 
+def malformed(item: str, option: str, form: str, example: str) -> InputError:
+    """The error for ``item`` given to ``option`` not written as ``form`` (e.g. ``example``)."""
+    return InputError.single(
+        ARGUMENTS,
+        f"an option must look like {form}",
+        column=option,
+        value=item,
+        fix=f"e.g. {option} {example}",
+    )
+
+
 def assignment(item: str, option: str, form: str, example: str) -> tuple[str, Any]:
     """``(key, value)`` of ``item`` written ``KEY=VALUE`` (``3`` → 3, ``true`` → True,
-    ``max-min`` → "max-min"); :class:`InputError` naming ``option`` and the expected ``form``
-    (with an ``example``) when there is no key or no ``=``."""
+    ``max-min`` → "max-min"); :func:`malformed` when there is no key or no ``=``."""
     key, eq, text = item.partition("=")
     if not (key and eq):
-        raise InputError.single(
-            ARGUMENTS,
-            f"an option must look like {form}",
-            column=option,
-            value=item,
-            fix=f"e.g. {option} {example}",
-        )
+        raise malformed(item, option, form, example)
     try:
         value: Any = json.loads(text)
     except json.JSONDecodeError:

@@ -277,10 +277,11 @@ def _settle(
     coops = current.coops.copy()
     coops["reserve"] = reserves
     coops["hours_per_member"] = hours_per_member
+    coop_ids = [str(c) for c in coops["id"]]
     result = settle(
         coops,
         members,
-        _with_construction(plan_json, [str(c) for c in coops["id"]], construction),
+        _with_construction(plan_json, coop_ids, construction),
         rules,
         processes=current.processes,
         inputs=current.inputs,
@@ -314,7 +315,6 @@ def _settle(
         "money_per_unit": result.money_per_unit,
         "money_per_hour": _money_per_hour(result, plan_json, rules.advance_per_hour),
     }
-    coop_ids = [str(c) for c in current.coops["id"]]
     reserves_after = reserves + np.array(
         [result.accounts[c].reserve - result.accounts[c].reserve_charge for c in coop_ids]
     )

@@ -9,9 +9,8 @@ import typer
 from rich.table import Table
 
 import cooplan.planning.harmony.mechanism  # noqa: F401 - registers the "harmony" mechanism
-from cooplan.cli.options import ARGUMENTS, assignment
+from cooplan.cli.options import assignment, malformed
 from cooplan.cli.output import console, fmt, working
-from cooplan.errors import InputError
 from cooplan.io import load_economy
 from cooplan.planning.compare import (
     Comparison,
@@ -104,19 +103,12 @@ def print_comparison(comparison: Comparison, unit: str = "hour") -> None:
 
 def _parse_options(raw: list[str]) -> dict[str, dict[str, Any]]:
     options: dict[str, dict[str, Any]] = {}
+    form = ("--option", "MECHANISM.KEY=VALUE", "harmony.max_rounds=200")
     for item in raw:
-        target, value = assignment(
-            item, "--option", "MECHANISM.KEY=VALUE", "harmony.max_rounds=200"
-        )
+        target, value = assignment(item, *form)
         name, _, key = target.partition(".")
         if not (name and key):
-            raise InputError.single(
-                ARGUMENTS,
-                "an option must look like MECHANISM.KEY=VALUE",
-                column="--option",
-                value=item,
-                fix="e.g. --option harmony.max_rounds=200",
-            )
+            raise malformed(item, *form)
         options.setdefault(name, {})[key] = value
     return options
 

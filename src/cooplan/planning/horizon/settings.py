@@ -81,11 +81,11 @@ class HorizonSettings:
         values. Raises :class:`InputError` naming each bad option (``source`` is the file or
         place they came from); the values' ranges are checked by :meth:`problems`.
         """
-        known = {f.name: f for f in fields(cls)}
+        known = {f.name for f in fields(cls)}
         problems: list[Problem] = []
         values: dict[str, Any] = {}
         for key, value in options.items():
-            default = getattr(cls, key, None) if key in known else None
+            default = getattr(cls, key, None)
             if key not in known:
                 problems.append(
                     Problem(

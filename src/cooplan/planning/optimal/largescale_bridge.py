@@ -76,6 +76,8 @@ def solve_with_large_scale(
     name = "largescale"
     method = str(getattr(answer, "method", ""))
     status = str(getattr(answer.status, "value", answer.status))
+    if status not in ("optimal", "not_certified"):
+        return BridgeOutcome(None, name, f"large-scale solver reports {status}")
     x, dual = _lp_vectors(lp, answer)
     check = certify(lp, x, dual, tolerance=max(tolerance, 1e-6) * 10)
     solution = LPSolution(
@@ -98,7 +100,7 @@ def solve_with_large_scale(
         )
         return BridgeOutcome(None, name, f"large-scale solver not certified (gap {gap:.1e})", near)
     if status != "optimal":
-        return BridgeOutcome(None, name, f"large-scale solver reports {status}")
+        return BridgeOutcome(None, name, "large-scale solver not certified")
     if not getattr(answer, "certified", False):
         return BridgeOutcome(None, name, "large-scale solver not certified")
     return BridgeOutcome(None, name, "large-scale answer failed this package's certificate check")

@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from cooplan.errors import InputError
+from cooplan.examples import example_folder
 from cooplan.institutions.members import load_members
 from cooplan.institutions.relocation import region_distances, settle_labour
 from cooplan.institutions.rules import FederationRules, load_rules
@@ -48,7 +49,7 @@ PUBLISHED_RELOCATED: dict[int, int] = {1: 215, 2: 400, 3: 600, 8: 1050}
 PUBLISHED_EARLY_RETIREMENTS = 480  # institutions.md [S], by 2015
 PUBLISHED_AFFECTED = (1800, 1900)  # institutions.md [S], members affected
 
-DEFAULT_FOLDER = Path(__file__).resolve().parents[3] / "examples" / "fagor"
+DEFAULT_FOLDER = example_folder("fagor")
 
 
 @dataclass(frozen=True)

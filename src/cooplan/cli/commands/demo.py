@@ -13,6 +13,7 @@ from rich.table import Table
 from cooplan.cli.commands.balance import print_balance
 from cooplan.cli.commands.settle import print_settlement
 from cooplan.cli.output import console, fmt
+from cooplan.examples import example_folder
 from cooplan.institutions.fagor import run_fagor
 from cooplan.institutions.members import generate_members, load_members
 from cooplan.institutions.rules import load_rules
@@ -22,7 +23,7 @@ from cooplan.model.economy import Economy
 from cooplan.planning.balances import balance
 from cooplan.planning.optimal import PlanResult, plan
 
-DEFAULT_FOLDER = Path("examples/federation")
+DEFAULT_FOLDER = example_folder("federation")
 
 
 def _print_plan(result: PlanResult, economy: Economy) -> None:

@@ -9,8 +9,9 @@ import typer
 from rich.table import Table
 
 from cooplan.cli.output import console
+from cooplan.examples import example_folder
 
-DEFAULT_DEMO_FOLDER = Path("examples/federation")
+DEFAULT_DEMO_FOLDER = example_folder("federation")
 
 
 def serve_platform(

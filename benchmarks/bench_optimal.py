@@ -5,6 +5,8 @@ seeded synthetic economy, so each peak memory figure (``ru_maxrss``) is that sol
 All answers are scored by the same certificate code (relative primal and dual infeasibility
 and objective gap against the original LP; see docs/largescale.md). One thread everywhere,
 except for the solver ``cooplan-threads`` (cooplan's sparse products on every core).
+``cooplan-lean`` keeps no plan column outside the master's current mix (``plan_memory_bytes=0``,
+plans solved again when they re-enter it), beside ``cooplan`` with the default budget.
 
     .venv/bin/python benchmarks/bench_optimal.py --sizes 1000,10000,20000 \\
         --baseline-limit 180 --write docs/benchmarks-optimal.md
@@ -95,8 +97,10 @@ def _run_cooplan(
     limit: float,
     device: str = "cpu",
     threads: int = 1,
+    plan_memory_bytes: int | None = None,
 ) -> dict[str, Any]:
     from cooplan.planning.largescale import solve_large
+    from cooplan.planning.largescale.columns import DEFAULT_BUDGET_BYTES
 
     sol = solve_large(
         snapshot,
@@ -104,6 +108,7 @@ def _run_cooplan(
         max_time_s=limit,
         device=device,
         threads=threads,
+        plan_memory_bytes=DEFAULT_BUDGET_BYTES if plan_memory_bytes is None else plan_memory_bytes,
     )
     cert = sol.certificate
     gpu_note = ""
@@ -204,6 +209,8 @@ def _worker(case: Case, objective: str, solver: str, limit: float, queue: Any) -
             out = _run_cooplan(lp, snapshot, objective, limit)
         elif solver == "cooplan-gpu":
             out = _run_cooplan(lp, snapshot, objective, limit, device="gpu")
+        elif solver == "cooplan-lean":  # no plan kept outside the master's mix
+            out = _run_cooplan(lp, snapshot, objective, limit, plan_memory_bytes=0)
         elif solver == "cooplan-threads":  # every core for the sparse products
             from cooplan.planning.largescale.threads import available_threads
 

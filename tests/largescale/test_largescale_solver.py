@@ -18,6 +18,7 @@ from cooplan.planning.largescale import (
     SolveStatus,
     solve_large,
 )
+from cooplan.planning.largescale import solve as large_solve
 from cooplan.planning.largescale.certificate import optimality_certificate
 from cooplan.planning.largescale.problem import Objective, planning_lp
 from cooplan.synthetic import synthetic_snapshot
@@ -161,6 +162,23 @@ def test_time_limit_gives_not_certified() -> None:
     assert sol.status == SolveStatus.NOT_CERTIFIED
     assert not sol.certified
     assert sol.objective is None
+
+
+def test_a_stopped_run_returns_the_latest_plan_that_meets_every_row(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Rows enter the master lazily, so the master's latest mix may break a row it has not
+    seen yet; a run stopped then still returns a plan that meets every row (an earlier mix)."""
+    for seed in (3, 5):
+        s = synthetic_snapshot(
+            400, inputs_per_process=5, capacity_share=0.02, n_resources=2, seed=seed
+        )
+        for iterations in range(5, 21):
+            monkeypatch.setattr(large_solve, "_MAX_ITERATIONS", iterations)
+            sol = solve_large(s, "fulfilment")
+            assert sol.status == SolveStatus.NOT_CERTIFIED
+            assert sol.certificate.primal_infeasibility <= 1e-9, (seed, iterations)
+            assert sol.lam is not None and sol.lam > 0.0
 
 
 def test_unproductive_economy_is_not_certified() -> None:

@@ -21,6 +21,7 @@ import numpy as np
 
 from cooplan.planning.largescale.bounded import bounded_least_cost
 from cooplan.planning.largescale.certificate import optimality_certificate
+from cooplan.planning.largescale.columns import DEFAULT_BUDGET_BYTES, ColumnStore, policy_digest
 from cooplan.planning.largescale.leontief import LeontiefCore
 from cooplan.planning.largescale.master import MasterSolution, RestrictedMaster
 from cooplan.planning.largescale.problem import Objective, PlanningLP
@@ -61,8 +62,15 @@ class _Pricing:
     policy: np.ndarray
     bound: float  # Lagrangian bound for the current phase (phase-1: infeasibility measure)
     pi: np.ndarray  # all side-row prices, capacity rents of in-core capacities included
-    key: bytes = b""  # identifies the convexity plan below
+    key: bytes = b""  # digest that identifies the convexity plan below
     plan: np.ndarray | None = None  # convexity plan already computed (capacity-aware pricing)
+
+
+@dataclass(frozen=True)
+class _NewColumn:
+    x: np.ndarray  # the plan over every process
+    convex: bool
+    policy: np.ndarray | None  # the policy whose plan it is (None: not a policy plan)
 
 
 class UnsettledError(RuntimeError):
@@ -85,6 +93,7 @@ class ColumnGeneration:
         deadline: float | None,
         capacities_in_core: bool = True,
         capacities_in_master: np.ndarray | None = None,
+        plan_budget_bytes: int = DEFAULT_BUDGET_BYTES,
     ):
         self.lp = lp
         self.core = core
@@ -94,8 +103,9 @@ class ColumnGeneration:
         self.base_cost = np.zeros(lp.n_processes) if self.fulfilment else lp.labour
         self.convex_rhs = lp.floor if self.fulfilment else lp.demand + lp.floor
         self.row_scale = np.maximum(np.abs(lp.side_rhs), 1.0)
-        self.columns: list[np.ndarray] = []
-        self.column_is_convex: list[bool] = []
+        self.columns = ColumnStore(
+            core, lp.side, self.convex_rhs, lp.demand, budget_bytes=plan_budget_bytes
+        )
         self.seen: set[tuple[bytes, bool]] = set()
         self.in_master = np.zeros(lp.side_rhs.size, dtype=bool)
         self.policy: np.ndarray | None = None
@@ -125,7 +135,7 @@ class ColumnGeneration:
     def _plan(self, policy: np.ndarray, convex: bool) -> np.ndarray:
         """Policy plan for the convexity (d + f, or f) or demand (d) right-hand side, cached
         and warm-started from the previous plan of the same kind."""
-        key = (policy.tobytes(), convex)
+        key = (policy_digest(policy), convex)
         if key not in self._plans:
             rhs = self.convex_rhs if convex else self.lp.demand
             last = self._last_plan.get(convex)
@@ -154,10 +164,10 @@ class ColumnGeneration:
                 raise UnsettledError(flipping)
             values, policy, plan = bounded.values, bounded.policy, bounded.x
             pi[self.internal_rows] = bounded.rents[self.internal_processes]
-            key = policy.tobytes() + bounded.full.tobytes()
+            key = policy_digest(policy, bounded.full)
         else:
             values, policy, _ = self.core.values(cost, self.policy, self.values)
-            key = policy.tobytes()
+            key = policy_digest(policy)
         self.policy, self.values = policy, values
         side_value = float(lp.side_rhs @ pi)
         if phase_one:
@@ -172,41 +182,39 @@ class ColumnGeneration:
     def _convex_plan(self, pricing: _Pricing) -> np.ndarray:
         return pricing.plan if pricing.plan is not None else self._plan(pricing.policy, True)
 
-    def _new_columns(self, pricing: _Pricing) -> list[tuple[np.ndarray, bool]]:
+    def _new_columns(self, pricing: _Pricing) -> list[_NewColumn]:
         key = pricing.key
-        wanted: list[tuple[np.ndarray, bool]] = []
-        trivial = self.fulfilment and not self.lp.floor.any() and bool(self.columns)
+        wanted: list[_NewColumn] = []
+        trivial = self.fulfilment and not self.lp.floor.any() and len(self.columns) > 0
         if (key, True) not in self.seen and not trivial:
             self.seen.add((key, True))
-            wanted.append((self._convex_plan(pricing), True))
+            made_by = pricing.policy if pricing.plan is None else None
+            wanted.append(_NewColumn(self._convex_plan(pricing), True, made_by))
         if self.fulfilment and (key, False) not in self.seen:
             self.seen.add((key, False))
-            wanted.append((self._plan(pricing.policy, False), False))
+            wanted.append(_NewColumn(self._plan(pricing.policy, False), False, pricing.policy))
         return wanted
 
     # -- master bookkeeping ----------------------------------------------------------------
-    def _add_columns(self, master: RestrictedMaster, cols: list[tuple[np.ndarray, bool]]) -> None:
+    def _store(self, column: _NewColumn) -> int:
+        cost = 0.0 if self.fulfilment else float(self.lp.labour @ column.x)
+        if self.fulfilment and not column.convex:
+            cost = -1.0
+        return self.columns.add(column.x, column.convex, cost, column.policy)
+
+    def _add_columns(self, master: RestrictedMaster, cols: list[_NewColumn]) -> None:
         rows = np.asarray(master.rows, dtype=np.int64)
-        sub = self.lp.side[rows] if rows.size else None
-        for x, convex in cols:
-            usage = sub @ x if sub is not None else np.empty(0)
-            cost = 0.0 if self.fulfilment else float(self.lp.labour @ x)
-            if self.fulfilment and not convex:
-                cost = -1.0
-            master.add_column(cost, np.asarray(usage), convex)
-            self.columns.append(x)
-            self.column_is_convex.append(convex)
+        for column in cols:
+            k = self._store(column)
+            cost = self.columns.cost(k)
+            master.add_column(cost, self.columns.usage(k)[rows], column.convex)
 
     def _add_rows(self, master: RestrictedMaster, rows: np.ndarray) -> None:
         rows = rows[~self.in_master[rows]]
         if rows.size == 0:
             return
         self.in_master[rows] = True
-        sub = self.lp.side[rows]
-        usage = np.zeros((rows.size, len(self.columns)))
-        for k, x in enumerate(self.columns):
-            usage[:, k] = sub @ x
-        master.add_rows(rows, self.lp.side_rhs[rows], usage)
+        master.add_rows(rows, self.lp.side_rhs[rows], self.columns.usage_of_rows(rows))
 
     def _consider(self, pricing: _Pricing, best: _Pricing | None) -> _Pricing:
         """The pricing with the better Lagrangian bound."""
@@ -230,27 +238,24 @@ class ColumnGeneration:
     def _bound_free_columns(self, master: RestrictedMaster) -> bool:
         """Add, for every demand column, its most used row not yet in the master."""
         added = []
-        for x, convex in zip(self.columns, self.column_is_convex, strict=True):
-            if convex:
+        for k in range(len(self.columns)):
+            if self.columns.is_convex(k):
                 continue
-            use = (self.lp.side @ x) / self.row_scale
+            use = self.columns.usage(k) / self.row_scale
             use[self.in_master] = 0.0
             if use.max(initial=0.0) > 0.0:
                 added.append(int(np.argmax(use)))
         self._add_rows(master, np.unique(np.asarray(added, dtype=np.int64)))
         return bool(added)
 
-    def _mix(self, sol: MasterSolution) -> tuple[np.ndarray, float]:
-        x = np.zeros(self.lp.n_processes)
-        lam = 0.0
-        for k in np.flatnonzero(sol.weights > 0.0).tolist():
-            x += sol.weights[k] * self.columns[k]
-            if not self.column_is_convex[k]:
-                lam += float(sol.weights[k])
-        return x, lam
+    def _lam(self, weights: np.ndarray) -> float:
+        """λ of a mix: the weight of its demand columns (fulfilment)."""
+        used = np.flatnonzero(weights > 0.0).tolist()
+        return float(sum(weights[k] for k in used if not self.columns.is_convex(k)))
 
-    def _violated(self, x: np.ndarray) -> tuple[np.ndarray, float]:
-        excess = (self.lp.side @ x - self.lp.side_rhs) / self.row_scale
+    def _violated(self, usage: np.ndarray) -> tuple[np.ndarray, float]:
+        """Side rows that a plan with side-row use ``usage`` breaks, worst first."""
+        excess = (usage - self.lp.side_rhs) / self.row_scale
         excess[self.internal] = 0.0  # met by construction of every column
         bad = np.flatnonzero(excess > _FEASIBILITY)
         worst = float(excess.max()) if excess.size else 0.0
@@ -258,13 +263,13 @@ class ColumnGeneration:
 
     def _initial_rows(self) -> np.ndarray:
         lp = self.lp
+        columns = range(len(self.columns))
         usage = np.zeros(lp.side_rhs.size)
-        for x in self.columns:
-            usage = np.maximum(usage, lp.side @ x)
+        for k in columns:
+            usage = np.maximum(usage, self.columns.usage(k))
         if self.fulfilment:
-            dcols = [x for x, c in zip(self.columns, self.column_is_convex, strict=True) if not c]
-            use_d = lp.side @ dcols[0]
-            use_f = lp.side @ self.columns[0]
+            use_d = self.columns.usage(next(k for k in columns if not self.columns.is_convex(k)))
+            use_f = self.columns.usage(0)
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio = np.where(use_d > 0, (lp.side_rhs - use_f) / use_d, np.inf)
             finite = np.isfinite(ratio)
@@ -289,24 +294,28 @@ class ColumnGeneration:
         first = self._price(pi0, phase_one=False)
         cols = self._new_columns(first)
         if self.fulfilment:
-            x_d = cols[-1][0]
+            x_d = cols[-1].x
             if not np.any(lp.side @ x_d > 0):
                 return self._result(Outcome.UNBOUNDED, x_d, None, first, "plan uses nothing")
-        if not self.fulfilment and not self._violated(cols[0][0])[0].size:
+        if not self.fulfilment and not self._violated(lp.side @ cols[0].x)[0].size:
             # The least-cost plan meets every side row: it is optimal with its own values.
             self.iterations = 1
-            self.columns.append(cols[0][0])
-            return self._result(Outcome.OPTIMAL, cols[0][0], None, first, "")
-        scale0 = float(lp.labour @ cols[0][0]) if not self.fulfilment else 1.0
+            self._store(cols[0])
+            return self._result(Outcome.OPTIMAL, cols[0].x, None, first, "")
+        scale0 = float(lp.labour @ cols[0].x) if not self.fulfilment else 1.0
         master = RestrictedMaster(penalty=1e3, cost_scale=max(scale0, 1e-9))
         self._add_columns(master, cols)
         self._add_rows(master, self._initial_rows())
-        convex_plan = self.columns[0]
-        phase_one = bool(self._violated(convex_plan)[0].size)
+        phase_one = bool(self._violated(self.columns.usage(0))[0].size)
         master.set_phase(phase_one)
 
         best: _Pricing | None = None
-        last_x = convex_plan
+        # A stopped run returns the latest mix that meets every side row (before there is one,
+        # the latest mix, or the first pricing's convexity plan).
+        kept_weights = np.zeros(len(self.columns))
+        kept_weights[0] = 1.0
+        kept_lam: float | None = None
+        kept_meets = False
         lam_bar: float | None = None
         for iteration in range(1, max_iterations + 1):
             self.iterations = iteration
@@ -315,19 +324,24 @@ class ColumnGeneration:
             try:
                 sol = master.solve()
             except RuntimeError as error:
-                return self._result(Outcome.STOPPED, last_x, lam_bar, best or first, str(error))
+                x_kept = self.columns.mix(kept_weights)
+                return self._result(Outcome.STOPPED, x_kept, kept_lam, best or first, str(error))
             except OverflowError:
                 if not self._bound_free_columns(master):
                     ray = next(
-                        x
-                        for x, c in zip(self.columns, self.column_is_convex, strict=True)
-                        if not c and not np.any(lp.side @ x > 0)
+                        k
+                        for k in range(len(self.columns))
+                        if not self.columns.is_convex(k) and not np.any(self.columns.usage(k) > 0)
                     )
-                    return self._result(Outcome.UNBOUNDED, ray, None, first, "free plan")
+                    plan = self.columns.plan(ray)
+                    return self._result(Outcome.UNBOUNDED, plan, None, first, "free plan")
                 continue
-            x_bar, lam = self._mix(sol)
-            last_x, lam_bar = x_bar, (lam if self.fulfilment else None)
-            bad, _ = self._violated(x_bar)
+            self.columns.mark_used(sol.weights, iteration)
+            lam = self._lam(sol.weights)
+            lam_bar = lam if self.fulfilment else None
+            bad, _ = self._violated(self.columns.mix_usage(sol.weights))
+            if not bad.size or not kept_meets:
+                kept_weights, kept_lam, kept_meets = sol.weights, lam_bar, not bad.size
             bad = bad[~self.in_master[bad]]
             if bad.size:
                 self._add_rows(master, bad[:_ROWS_PER_ROUND])
@@ -347,6 +361,7 @@ class ColumnGeneration:
             if phase_one:
                 relative = pricing.bound / (1.0 + float(np.abs(self.convex_rhs).max()))
                 if relative > 10 * self.tol:
+                    x_bar = self.columns.mix(sol.weights)
                     return self._result(
                         Outcome.INFEASIBLE, x_bar, None, pricing, "Farkas ray from phase 1"
                     )
@@ -355,7 +370,7 @@ class ColumnGeneration:
                     master.set_phase(False)
                     continue
             else:
-                primal = lam if self.fulfilment else float(lp.labour @ x_bar)
+                primal = lam if self.fulfilment else self.columns.mix_cost(sol.weights)
                 best = self._consider(pricing, best)
                 assert best is not None
                 size = abs(primal) + abs(best.bound)
@@ -364,6 +379,7 @@ class ColumnGeneration:
                     # Close enough to be certified, perhaps: the tail of column generation
                     # converges slowly, so the exact certificate is tried before the last
                     # decades are spent on a safety margin.
+                    x_bar = self.columns.mix(sol.weights)
                     done = self._result(Outcome.OPTIMAL, x_bar, lam_bar, best, "")
                     if gap <= 0.1 * self.tol or self._certifies(done):
                         return done
@@ -375,6 +391,7 @@ class ColumnGeneration:
                     phase_one = True
                     master.set_phase(True, penalty=master.penalty * 100.0)
                     continue
+                x_bar = self.columns.mix(sol.weights)
                 if phase_one:
                     return self._result(Outcome.STOPPED, x_bar, None, pricing, "phase 1 stalled")
                 return self._result(
@@ -383,7 +400,8 @@ class ColumnGeneration:
             self._add_columns(master, cols)
         dual = best if best is not None else self._price(np.zeros(n_side), False)
         reason = "time limit reached" if self.iterations < max_iterations else "iteration limit"
-        return self._result(Outcome.STOPPED, last_x, lam_bar, dual, reason)
+        x_kept = self.columns.mix(kept_weights)
+        return self._result(Outcome.STOPPED, x_kept, kept_lam, dual, reason)
 
     def _certifies(self, result: GenerationResult) -> bool:
         """Whether the pair passes the certificate against the original LP at ``tol``."""

@@ -183,7 +183,7 @@ class LeontiefCore:
         inputs: sp.csc_matrix,
         main_row: np.ndarray,
         rtol: float = 1e-11,
-        rough_rtol: float = 1e-7,
+        rough_rtol: float = 1e-5,
         device: Device | str = Device.CPU,
         threads: int = 1,
     ):
@@ -202,6 +202,16 @@ class LeontiefCore:
         self._starts = np.searchsorted(self._sorted_rows, np.arange(self.n_rows))
         self._cache: tuple[bytes, sp.csc_matrix, sp.csr_matrix] | None = None
         self._device_cache: tuple[bytes, Any, Any] | None = None
+
+    def process_ranks(self) -> np.ndarray:
+        """Rank of every process among its product's processes (0 = the first)."""
+        rank = np.empty(self._order.size, dtype=np.int64)
+        rank[self._order] = np.arange(self._order.size) - self._starts[self._sorted_rows]
+        return rank
+
+    def policy_from_ranks(self, ranks: np.ndarray) -> np.ndarray:
+        """The policy that runs, for each product, its process of rank ``ranks[i]``."""
+        return self._order[self._starts + ranks]
 
     def first_policy(self, cost: np.ndarray) -> np.ndarray:
         """The process of least direct cost per product (a start for policy iteration)."""
@@ -284,6 +294,12 @@ class LeontiefCore:
         # one; the policy is accepted only if it is still optimal under the exact values.
         if policy is None:
             policy = self.first_policy(cost)
+        elif guess is not None:
+            # Warm start: one improvement step with the previous values under the new costs
+            # (one product with A, no solve) picks most of the switches the new costs call
+            # for, so the first evaluation is of a better policy (measured: a fifth fewer
+            # products per fulfilment run at 5·10⁴–10⁵ products).
+            policy = self.improve(cost, guess, policy)
         # A warm policy is often still optimal after the costs change, but not always: a
         # rough evaluation first decides, and only the final policy is evaluated exactly.
         v = self.evaluate(policy, cost, guess, rough=True)

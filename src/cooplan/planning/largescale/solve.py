@@ -18,6 +18,7 @@ from cooplan.planning.largescale.column_generation import (
     Outcome,
     UnsettledError,
 )
+from cooplan.planning.largescale.columns import DEFAULT_BUDGET_BYTES
 from cooplan.planning.largescale.device import Device, backend
 from cooplan.planning.largescale.fallback import solve_with_highs
 from cooplan.planning.largescale.leontief import LeontiefCore, NotProductiveError
@@ -115,6 +116,7 @@ def solve_large(
     start: LargeScaleSolution | None = None,
     device: Device | str = Device.CPU,
     threads: int | None = None,
+    plan_memory_bytes: int = DEFAULT_BUDGET_BYTES,
 ) -> LargeScaleSolution:
     """Optimal plan of ``snapshot`` for ``objective``, certified to relative tolerance ``tol``.
 
@@ -131,7 +133,9 @@ def solve_large(
     iterations and certificate are the same as on the CPU. ``threads``: CPU threads for the
     sparse products of the value solves and the improvement step (default:
     ``COOPLAN_THREADS``, a number or ``all``, else 1); the answer is the same bit for bit
-    for any number.
+    for any number. ``plan_memory_bytes``: memory for the plans of columns outside the
+    master's current mix (:mod:`.columns`); beyond it they are dropped and solved again from
+    their policy when needed, which costs time, not accuracy.
     """
     started = time.perf_counter()
     backend(device)  # fail early, before any work, if the device cannot run
@@ -164,7 +168,7 @@ def solve_large(
         device=device,
         threads=default_threads() if threads is None else threads,
     )
-    generation = ColumnGeneration(lp, core, tol, deadline)
+    generation = ColumnGeneration(lp, core, tol, deadline, plan_budget_bytes=plan_memory_bytes)
     in_master = np.empty(0, dtype=np.int64)
     try:
         for attempt in range(_RETRIES + 1):
@@ -181,6 +185,7 @@ def solve_large(
                     deadline,
                     capacities_in_core=attempt + 1 < _RETRIES,
                     capacities_in_master=in_master,
+                    plan_budget_bytes=plan_memory_bytes,
                 )
     except NotProductiveError as error:
         empty = Certificate(CertificateKind.OPTIMALITY, np.inf, np.inf, np.inf)
@@ -202,6 +207,11 @@ def solve_large(
     method = (
         f"{METHOD}; {result.columns} plan columns, {result.rows} side rows in the master, "
         f"{core.stats.solves} Krylov solves, {core.stats.matvecs} matrix-vector products"
+        + (
+            f", {generation.columns.rebuilt} plans solved again"
+            if generation.columns.rebuilt
+            else ""
+        )
     )
     return _package(
         lp,

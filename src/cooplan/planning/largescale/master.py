@@ -16,6 +16,11 @@ import highspy
 import numpy as np
 
 _INF = highspy.kHighsInf
+_UNBOUNDED = (
+    highspy.HighsModelStatus.kUnbounded,
+    highspy.HighsModelStatus.kUnboundedOrInfeasible,
+)
+_VERDICTS = (highspy.HighsModelStatus.kOptimal, *_UNBOUNDED)
 
 
 @dataclass
@@ -116,7 +121,14 @@ class RestrictedMaster:
         h = self.highs
         h.run()
         status = h.getModelStatus()
-        if status == highspy.HighsModelStatus.kUnbounded:
+        if status not in _VERDICTS:
+            # Warm-started from the last basis, the simplex can end without a verdict (HiGHS
+            # said "Unknown" for an unbounded master at 2·10⁵ products); a cold solve decides.
+            h.clearSolver()
+            h.run()
+            status = h.getModelStatus()
+        if status in _UNBOUNDED:
+            # Elastic rows keep the master feasible, so "unbounded or infeasible" is unbounded.
             raise OverflowError("master unbounded")
         if status != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError(f"master LP: {h.modelStatusToString(status)}")

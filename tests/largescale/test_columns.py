@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from cooplan.planning.largescale import SolveStatus, solve_large
 from cooplan.planning.largescale.columns import ColumnStore, policy_digest
@@ -65,3 +66,5 @@ def test_plans_outside_the_budget_give_the_same_optimum() -> None:
     assert "plans solved again" in lean.method and "plans solved again" not in kept.method
     assert lean.objective == kept.objective
     assert lean.iterations == kept.iterations
+    with pytest.raises(ValueError, match="plan_memory_bytes must be 0 or more, got -1"):
+        solve_large(s, "fulfilment", plan_memory_bytes=-1)

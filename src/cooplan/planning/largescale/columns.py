@@ -59,6 +59,8 @@ class ColumnStore:
         demand: np.ndarray,
         budget_bytes: int = DEFAULT_BUDGET_BYTES,
     ):
+        if budget_bytes < 0:
+            raise ValueError(f"plan_memory_bytes must be 0 or more, got {budget_bytes}")
         self.core = core
         self.side = side
         self.rhs = {True: convex_rhs, False: demand}

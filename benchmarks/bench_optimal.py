@@ -100,7 +100,8 @@ def _run_cooplan(
     plan_memory_bytes: int | None = None,
 ) -> dict[str, Any]:
     from cooplan.planning.largescale import solve_large
-    from cooplan.planning.largescale.columns import DEFAULT_BUDGET_BYTES
+
+    budget = {} if plan_memory_bytes is None else {"plan_memory_bytes": plan_memory_bytes}
 
     sol = solve_large(
         snapshot,
@@ -108,7 +109,7 @@ def _run_cooplan(
         max_time_s=limit,
         device=device,
         threads=threads,
-        plan_memory_bytes=DEFAULT_BUDGET_BYTES if plan_memory_bytes is None else plan_memory_bytes,
+        **budget,
     )
     cert = sol.certificate
     gpu_note = ""

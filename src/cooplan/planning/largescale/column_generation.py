@@ -93,7 +93,7 @@ class ColumnGeneration:
         deadline: float | None,
         capacities_in_core: bool = True,
         capacities_in_master: np.ndarray | None = None,
-        plan_budget_bytes: int = DEFAULT_BUDGET_BYTES,
+        plan_memory_bytes: int = DEFAULT_BUDGET_BYTES,
     ):
         self.lp = lp
         self.core = core
@@ -104,7 +104,7 @@ class ColumnGeneration:
         self.convex_rhs = lp.floor if self.fulfilment else lp.demand + lp.floor
         self.row_scale = np.maximum(np.abs(lp.side_rhs), 1.0)
         self.columns = ColumnStore(
-            core, lp.side, self.convex_rhs, lp.demand, budget_bytes=plan_budget_bytes
+            core, lp.side, self.convex_rhs, lp.demand, budget_bytes=plan_memory_bytes
         )
         self.seen: set[tuple[bytes, bool]] = set()
         self.in_master = np.zeros(lp.side_rhs.size, dtype=bool)

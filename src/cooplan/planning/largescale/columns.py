@@ -59,8 +59,6 @@ class ColumnStore:
         demand: np.ndarray,
         budget_bytes: int = DEFAULT_BUDGET_BYTES,
     ):
-        if budget_bytes < 0:
-            raise ValueError(f"plan_memory_bytes must be 0 or more, got {budget_bytes}")
         self.core = core
         self.side = side
         self.rhs = {True: convex_rhs, False: demand}
@@ -110,27 +108,39 @@ class ColumnStore:
         self._columns.append(column)
         return len(self._columns) - 1
 
-    def plan(self, k: int) -> np.ndarray:
-        """The whole plan of column ``k`` (over every process), solved again if dropped."""
+    def _levels(self, k: int) -> tuple[np.ndarray | None, np.ndarray]:
+        """(processes, their levels) of column ``k``, solved again if dropped; processes
+        ``None`` when the levels cover every process."""
         column = self._columns[k]
         if column.choice is None:
             assert column.level is not None
-            return column.level
+            return None, column.level
         core = self.core
         policy = core.policy_from_ranks(column.choice)
         if column.level is None:
             column.level = core.solve(policy, self.rhs[column.convex], None, core.rtol)
             self._kept_bytes += column.level.nbytes
             self.rebuilt += 1
-        x = np.zeros(core.main_row.size)
-        x[policy] = column.level
+        return policy, column.level
+
+    def plan(self, k: int) -> np.ndarray:
+        """The whole plan of column ``k`` (over every process), solved again if dropped."""
+        processes, levels = self._levels(k)
+        if processes is None:
+            return levels
+        x = np.zeros(self.core.main_row.size)
+        x[processes] = levels
         return x
 
     def mix(self, weights: np.ndarray) -> np.ndarray:
         """``Σ_k w_k x_k`` over every process (plans solved again where dropped)."""
         x = np.zeros(self.core.main_row.size)
         for k in np.flatnonzero(weights > 0.0).tolist():
-            x += weights[k] * self.plan(k)
+            processes, levels = self._levels(k)
+            if processes is None:
+                x += weights[k] * levels
+            else:
+                x[processes] += weights[k] * levels
         return x
 
     def mix_usage(self, weights: np.ndarray) -> np.ndarray:

@@ -139,6 +139,8 @@ def solve_large(
     """
     started = time.perf_counter()
     backend(device)  # fail early, before any work, if the device cannot run
+    if plan_memory_bytes < 0:
+        raise ValueError(f"plan_memory_bytes must be 0 or more, got {plan_memory_bytes}")
     kind = Objective(objective)
     lp = planning_lp(snapshot, kind)
     deadline = None if max_time_s is None else started + max_time_s
@@ -168,7 +170,7 @@ def solve_large(
         device=device,
         threads=default_threads() if threads is None else threads,
     )
-    generation = ColumnGeneration(lp, core, tol, deadline, plan_budget_bytes=plan_memory_bytes)
+    generation = ColumnGeneration(lp, core, tol, deadline, plan_memory_bytes=plan_memory_bytes)
     in_master = np.empty(0, dtype=np.int64)
     try:
         for attempt in range(_RETRIES + 1):
@@ -185,7 +187,7 @@ def solve_large(
                     deadline,
                     capacities_in_core=attempt + 1 < _RETRIES,
                     capacities_in_master=in_master,
-                    plan_budget_bytes=plan_memory_bytes,
+                    plan_memory_bytes=plan_memory_bytes,
                 )
     except NotProductiveError as error:
         empty = Certificate(CertificateKind.OPTIMALITY, np.inf, np.inf, np.inf)

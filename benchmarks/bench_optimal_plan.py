@@ -71,7 +71,7 @@ def run(size: int, objective: Objective) -> dict[str, object]:
     certificate = certify(lp, solution.x, solution.row_dual)
     certify_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    deliveries = plan_deliveries(snap, lp.layout, plan_flows(snap, lp, solution.x))
+    deliveries = plan_deliveries(snap, plan_flows(snap, lp, solution.x), lp.layout.regional)
     deliveries_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     result = plan(economy, objective, large_scale_threshold=10**9)

@@ -16,19 +16,27 @@ Natural resources come from ``"nature"``.
 
 from __future__ import annotations
 
-import itertools
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
 from cooplan.model.snapshot import EconomySnapshot
+from cooplan.planning.optimal.delivery_pools import (
+    NATURE,
+    PUBLIC,
+    SURPLUS,
+    by_coop,
+    cancel_circulations,
+    product_deliveries,
+)
+from cooplan.planning.optimal.delivery_table import DeliveryTable
 from cooplan.planning.optimal.result import Delivery
 
 FloatArray = np.ndarray
 IntArray = np.ndarray
-NATURE, PUBLIC, SURPLUS = "nature", "public", "surplus"
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,91 +57,323 @@ class PlanFlows:
     ship_quantity: FloatArray
 
 
-def _by_coop(snap: EconomySnapshot, matrix: sp.csc_matrix, activity: FloatArray) -> sp.csr_matrix:
-    """Products × coops: Σ over each coop's processes of matrix[:, p] × activity[p]."""
-    owner = sp.csr_matrix(
-        (activity, (np.arange(snap.n_processes), snap.process_coop)),
-        shape=(snap.n_processes, snap.n_coops),
-    )
-    result = (matrix @ owner).tocsr()
-    result.sort_indices()
-    return result
-
-
-def _cancel_circulations(flows: dict[tuple[int, int], float]) -> dict[tuple[int, int], float]:
-    """Remove flow round cycles (repeatedly subtract the smallest flow on a found cycle)."""
-    flows = {edge: q for edge, q in flows.items() if q > 0}
-    while True:
-        cycle = _find_cycle(flows)
-        if cycle is None:
-            return flows
-        least = min(flows[edge] for edge in cycle)
-        for edge in cycle:
-            flows[edge] -= least
-            if flows[edge] <= 0:
-                del flows[edge]
-
-
-def _find_cycle(flows: dict[tuple[int, int], float]) -> list[tuple[int, int]] | None:
-    successors: dict[int, list[int]] = defaultdict(list)
-    for origin, destination in sorted(flows):
-        successors[origin].append(destination)
-    state: dict[int, int] = {}
-    for start in sorted(successors):
-        if state.get(start):
-            continue
-        path: list[int] = [start]
-        iterators = [iter(successors[start])]
-        state[start] = 1
-        while iterators:
-            following = next(iterators[-1], None)
-            if following is None:
-                state[path.pop()] = 2
-                iterators.pop()
-            elif state.get(following) == 1:
-                nodes = [*path[path.index(following) :], following]
-                return list(itertools.pairwise(nodes))
-            elif not state.get(following):
-                state[following] = 1
-                path.append(following)
-                iterators.append(iter(successors[following]))
-    return None
-
-
-def _topological(zones: int, flows: dict[tuple[int, int], float]) -> list[int]:
-    indegree = [0] * zones
-    for _, destination in flows:
-        indegree[destination] += 1
-    ready = [z for z in range(zones) if indegree[z] == 0]
-    order: list[int] = []
-    while ready:
-        zone = ready.pop(0)
-        order.append(zone)
-        for origin, destination in sorted(flows):
-            if origin == zone:
-                indegree[destination] -= 1
-                if indegree[destination] == 0:
-                    ready.append(destination)
-    return order
-
-
-def plan_deliveries(
+def _public_entries(
     snap: EconomySnapshot, flows: PlanFlows, regional: bool
-) -> tuple[Delivery, ...]:
+) -> tuple[IntArray, IntArray, IntArray, FloatArray]:
+    """Deliveries to the public with a positive quantity, in ``flows`` order: product, zone,
+    region label (index into ``region_ids``, −1 for none) and quantity."""
+    keep = flows.public_quantity > 0
+    rows = np.asarray(flows.public_demand, dtype=np.int64)[keep]
+    zone = np.asarray(flows.public_zone, dtype=np.int64)[keep]
+    region = np.asarray(snap.demand_region, dtype=np.int64)[rows]
+    fallback = zone if regional else np.full(zone.size, -1, dtype=np.int64)
+    label = np.where(region >= 0, region, np.where(zone >= 0, fallback, -1))
+    product = np.asarray(snap.demand_product, dtype=np.int64)[rows]
+    return product, zone, label, np.asarray(flows.public_quantity, dtype=np.float64)[keep]
+
+
+def _entries(matrix: sp.csr_matrix) -> tuple[IntArray, IntArray, FloatArray]:
+    """(row, column, value) of every stored entry, rows in order, columns sorted."""
+    rows = np.repeat(np.arange(matrix.shape[0], dtype=np.int64), np.diff(matrix.indptr))
+    return rows, matrix.indices.astype(np.int64), matrix.data.astype(np.float64)
+
+
+def _expand(starts: IntArray, counts: IntArray) -> tuple[IntArray, IntArray]:
+    """For groups ``[starts[g], starts[g] + counts[g])``: (group of each member, position)."""
+    group = np.repeat(np.arange(counts.size, dtype=np.int64), counts)
+    offsets = np.cumsum(counts) - counts
+    return group, starts[group] + np.arange(group.size, dtype=np.int64) - offsets[group]
+
+
+class _Rows:
+    """Deliveries being collected as arrays, each part with the key that puts it in order.
+
+    The order is product, zone, supplier (nature first), then the kind of use (coops,
+    public, surplus); rows with equal keys keep the order in which they were added, so
+    every part is added already in order within each key (users by coop, public
+    deliveries by demand row). One stable sort of one integer key then merges the parts.
+    """
+
+    def __init__(self, snap: EconomySnapshot, zones: int):
+        self.snap = snap
+        self.zones = zones
+        self.parts: list[dict[str, IntArray | FloatArray]] = []
+
+    def add(
+        self, *, zone: IntArray, supplier: IntArray, kind: int, **columns: IntArray | FloatArray
+    ) -> None:
+        """Add deliveries; ``supplier`` −1 for nature, ``kind`` 0 coops, 1 public, 2 surplus."""
+        product = np.asarray(columns["product"], dtype=np.int64)
+        coop_slot = np.asarray(supplier, dtype=np.int64) + 1
+        key = ((product * self.zones + zone) * (self.snap.n_coops + 1) + coop_slot) * 3 + kind
+        self.parts.append({**columns, "key": key})
+
+    def table(self) -> DeliveryTable:
+        """The deliveries in order, as a DeliveryTable."""
+        snap = self.snap
+        names = ("product", "source", "target", "region", "source_region", "quantity")
+        if not self.parts:
+            empty = {name: np.empty(0) for name in names}
+            return DeliveryTable(snap.product_ids, _parties(snap), snap.region_ids, empty)
+        key = np.concatenate([np.asarray(part["key"]) for part in self.parts])
+        order = np.argsort(key, kind="stable")
+        del key
+        columns = {}
+        for name in names:
+            dtype = np.float64 if name == "quantity" else np.int32
+            joined = np.concatenate([np.asarray(part[name], dtype=dtype) for part in self.parts])
+            columns[name] = joined[order]
+        return DeliveryTable(snap.product_ids, _parties(snap), snap.region_ids, columns)
+
+
+def _parties(snap: EconomySnapshot) -> list[str]:
+    """Names a delivery's source or target can take: coops, then nature, public, surplus."""
+    return [*snap.coop_ids, NATURE, PUBLIC, SURPLUS]
+
+
+def plan_deliveries(snap: EconomySnapshot, flows: PlanFlows, regional: bool) -> DeliveryTable:
     """Every delivery of the plan, in a deterministic order (product, zone, supplier).
 
     ``regional``: zones are the snapshot's regions (shipments between them in ``flows``);
-    otherwise the whole federation is one zone.
+    otherwise the whole federation is one zone. Products without shipments (all of them
+    outside regional mode) are done with whole-array operations; a product shipped between
+    regions goes through the pool composition of ``delivery_pools.product_deliveries``.
     """
     activity = np.maximum(flows.activity, 0.0)
-    made = _by_coop(snap, snap.B, activity)
-    used = _by_coop(snap, snap.A, activity)
+    made = by_coop(snap, snap.B, activity)
+    used = by_coop(snap, snap.A, activity)
+    coop_zone = snap.coop_region if regional else np.zeros(snap.n_coops, dtype=np.int64)
+    public = _public_entries(snap, flows, regional)
+    shipped: dict[int, dict[tuple[int, int], float]] = defaultdict(dict)
+    for product, origin, destination, quantity in zip(
+        flows.ship_product, flows.ship_from, flows.ship_to, flows.ship_quantity, strict=True
+    ):
+        if quantity > 0:
+            edge = (int(origin), int(destination))
+            shipped[int(product)][edge] = shipped[int(product)].get(edge, 0.0) + float(quantity)
+    circulating = {product: cancel_circulations(edges) for product, edges in shipped.items()}
+    pooled = np.zeros(snap.n_products, dtype=bool)
+    for product, edges in circulating.items():
+        pooled[product] = bool(edges) and not snap.is_resource[product]
+
+    rows = _Rows(snap, snap.n_regions if regional else 1)
+    _resource_rows(snap, rows, used, public)
+    local = ~pooled & ~np.asarray(snap.is_resource, dtype=bool)
+    _local_rows(snap, rows, regional, (made, used), public, coop_zone, local)
+    for product in np.flatnonzero(pooled).tolist():
+        _pooled_rows(snap, rows, regional, product, (made, used), public, circulating, coop_zone)
+    return rows.table()
+
+
+def _resource_rows(
+    snap: EconomySnapshot,
+    rows: _Rows,
+    used: sp.csr_matrix,
+    public: tuple[IntArray, IntArray, IntArray, FloatArray],
+) -> None:
+    """Natural resources come from nature: to each coop that uses them, then to the public."""
+    resource = np.asarray(snap.is_resource, dtype=bool)
+    product, coop, quantity = _entries(used)
+    take = resource[product] & (quantity > 0)
+    product, coop, quantity = product[take], coop[take], quantity[take]
+    nature = np.full(product.size, snap.n_coops, dtype=np.int64)
+    rows.add(
+        product=product,
+        source=nature,
+        target=coop,
+        region=np.asarray(snap.coop_region, dtype=np.int64)[coop],
+        source_region=np.full(product.size, -1, dtype=np.int64),
+        quantity=quantity,
+        zone=np.zeros(product.size, dtype=np.int64),
+        supplier=np.full(product.size, -1, dtype=np.int64),
+        kind=0,
+    )
+    p_product, _, p_label, p_quantity = public
+    take = resource[p_product]
+    count = int(take.sum())
+    rows.add(
+        product=p_product[take],
+        source=np.full(count, snap.n_coops, dtype=np.int64),
+        target=np.full(count, snap.n_coops + 1, dtype=np.int64),
+        region=p_label[take],
+        source_region=np.full(count, -1, dtype=np.int64),
+        quantity=p_quantity[take],
+        zone=np.zeros(count, dtype=np.int64),
+        supplier=np.full(count, -1, dtype=np.int64),
+        kind=1,
+    )
+
+
+def _local_rows(
+    snap: EconomySnapshot,
+    rows: _Rows,
+    regional: bool,
+    matrices: tuple[sp.csr_matrix, sp.csr_matrix],
+    public: tuple[IntArray, IntArray, IntArray, FloatArray],
+    coop_zone: IntArray,
+    local: np.ndarray,
+) -> None:
+    """Products made and used within each zone (no shipments), all at once.
+
+    The pool of a product in a zone is what the zone's coops make; if the zone needs more
+    (its coops' inputs plus the public's demand), every supplier's part is scaled up to it.
+    Each supplier serves every use in proportion to its share of the pool; what is left
+    is surplus. The arithmetic is that of ``delivery_pools.product_deliveries``, operation
+    for operation, so both give the same numbers to the bit.
+    """
+    made, used = matrices
+    zones = snap.n_regions if regional else 1
+    coop_region = np.asarray(snap.coop_region, dtype=np.int64)
+    m_product, m_coop, mass = _entries(made)
+    take = local[m_product] & (mass > 0)
+    m_product, m_coop, mass = m_product[take], m_coop[take], mass[take]
+    m_zone = coop_zone[m_coop]
+    m_key = m_product * zones + m_zone
+    size = snap.n_products * zones
+    pool = np.bincount(m_key, weights=mass, minlength=size)
+
+    u_product, u_coop, u_quantity = _entries(used)
+    take = local[u_product]
+    u_product, u_coop, u_quantity = u_product[take], u_coop[take], u_quantity[take]
+    u_key = u_product * zones + coop_zone[u_coop]
+    use = np.bincount(u_key, weights=np.maximum(u_quantity, 0.0), minlength=size)
+
+    p_product, p_zone, p_label, p_quantity = public
+    take = local[p_product]
+    p_key = p_product[take] * zones + np.mod(p_zone[take], zones)  # −1: last zone, as a list index
+    p_label, p_quantity = p_label[take], p_quantity[take]
+    demand = np.bincount(p_key, weights=p_quantity, minlength=size)
+
+    needed = demand + use
+    scale = (needed > pool) & (pool > 0)
+    factor = np.where(scale, needed / np.where(pool > 0, pool, 1.0), 1.0)
+    mass = np.where(scale[m_key], mass * factor[m_key], mass)
+    pool = np.where(scale, needed, pool)
+    surplus = np.maximum(pool - demand - use, 0.0)
+    threshold = 1e-12 * pool
+    share = mass / pool[m_key]
+    source_region = coop_region[m_coop]
+
+    def common(maker: IntArray, kind: int) -> dict[str, Any]:
+        return {
+            "product": m_product[maker],
+            "source": m_coop[maker],
+            "source_region": source_region[maker],
+            "zone": m_zone[maker],
+            "supplier": m_coop[maker],
+            "kind": kind,
+        }
+
+    # Each supplier to each coop of its zone that uses the product (users in coop order).
+    order = np.argsort(u_key, kind="stable")
+    starts = np.searchsorted(u_key[order], m_key)
+    counts = np.searchsorted(u_key[order], m_key, side="right") - starts
+    maker, position = _expand(starts, counts)
+    user = order[position]
+    quantity = share[maker] * u_quantity[user]
+    keep = quantity > threshold[m_key[maker]]
+    maker, user, quantity = maker[keep], user[keep], quantity[keep]
+    region = m_zone[maker] if regional else coop_region[u_coop[user]]
+    rows.add(
+        **common(maker, 0),
+        target=u_coop[user],
+        region=region,
+        quantity=quantity,
+    )
+    # Each supplier to the public of its zone (demand rows in their order).
+    order = np.argsort(p_key, kind="stable")
+    starts = np.searchsorted(p_key[order], m_key)
+    counts = np.searchsorted(p_key[order], m_key, side="right") - starts
+    maker, position = _expand(starts, counts)
+    entry = order[position]
+    quantity = share[maker] * p_quantity[entry]
+    keep = quantity > threshold[m_key[maker]]
+    maker, entry, quantity = maker[keep], entry[keep], quantity[keep]
+    rows.add(
+        **common(maker, 1),
+        target=np.full(maker.size, snap.n_coops + 1, dtype=np.int64),
+        region=p_label[entry],
+        quantity=quantity,
+    )
+    # What each supplier made beyond every use stays in stock.
+    quantity = share * surplus[m_key]
+    maker = np.flatnonzero(quantity > threshold[m_key])
+    rows.add(
+        **common(maker, 2),
+        target=np.full(maker.size, snap.n_coops + 2, dtype=np.int64),
+        region=m_zone[maker] if regional else source_region[maker],
+        quantity=quantity[maker],
+    )
+
+
+def _pooled_rows(
+    snap: EconomySnapshot,
+    rows: _Rows,
+    regional: bool,
+    product: int,
+    matrices: tuple[sp.csr_matrix, sp.csr_matrix],
+    public: tuple[IntArray, IntArray, IntArray, FloatArray],
+    circulating: dict[int, dict[tuple[int, int], float]],
+    coop_zone: IntArray,
+) -> None:
+    """A product shipped between regions: pools composed in topological order."""
+    made, used = matrices
+    p_product, p_zone, p_label, p_quantity = public
+    regions = snap.region_ids
+    mine = np.flatnonzero(p_product == product)
+    entries = [
+        (int(p_zone[k]), None if p_label[k] < 0 else regions[int(p_label[k])], float(p_quantity[k]))
+        for k in mine.tolist()
+    ]
+    found = product_deliveries(
+        snap,
+        regional,
+        product,
+        (
+            made.indices[made.indptr[product] : made.indptr[product + 1]],
+            made.data[made.indptr[product] : made.indptr[product + 1]],
+        ),
+        (
+            used.indices[used.indptr[product] : used.indptr[product + 1]],
+            used.data[used.indptr[product] : used.indptr[product + 1]],
+        ),
+        entries,
+        circulating[product],
+        coop_zone,
+    )
+    party = {name: i for i, name in enumerate(_parties(snap))}
+    region = {name: i for i, name in enumerate(regions)}
+
+    def region_index(name: str | None) -> int:
+        return -1 if name is None else region[name]
+
+    count = len(found)
+    rows.add(
+        product=np.full(count, product, dtype=np.int64),
+        source=np.array([party[d.source] for d in found], dtype=np.int64),
+        target=np.array([party[d.target] for d in found], dtype=np.int64),
+        region=np.array([region_index(d.region) for d in found], dtype=np.int64),
+        source_region=np.array([region_index(d.source_region) for d in found], dtype=np.int64),
+        quantity=np.array([d.quantity for d in found], dtype=np.float64),
+        zone=np.zeros(count, dtype=np.int64),
+        supplier=np.full(count, -1, dtype=np.int64),
+        kind=0,
+    )
+
+
+def per_product_deliveries(
+    snap: EconomySnapshot, flows: PlanFlows, regional: bool
+) -> tuple[Delivery, ...]:
+    """The same deliveries as :func:`plan_deliveries`, one product at a time in Python.
+
+    The rule written out plainly, kept as the reference that the array version is tested
+    and benchmarked against (``benchmarks/bench_deliveries.py``); slow for big plans.
+    """
+    activity = np.maximum(flows.activity, 0.0)
+    made = by_coop(snap, snap.B, activity)
+    used = by_coop(snap, snap.A, activity)
     coop_zone = snap.coop_region if regional else np.zeros(snap.n_coops, dtype=np.int64)
     regions = snap.region_ids
-
-    def region_of_zone(zone: int) -> str | None:
-        return regions[zone] if regional else None
-
     public: dict[int, list[tuple[int, str | None, float]]] = defaultdict(list)
     for k, zone, quantity in zip(
         flows.public_demand, flows.public_zone, flows.public_quantity, strict=True
@@ -143,8 +383,10 @@ def plan_deliveries(
         region = int(snap.demand_region[k])
         if region >= 0:
             label: str | None = regions[region]
+        elif zone >= 0:
+            label = regions[int(zone)] if regional else None
         else:
-            label = region_of_zone(int(zone)) if zone >= 0 else None
+            label = None
         public[int(snap.demand_product[k])].append((int(zone), label, float(quantity)))
     shipped: dict[int, dict[tuple[int, int], float]] = defaultdict(dict)
     for product, origin, destination, quantity in zip(
@@ -153,110 +395,29 @@ def plan_deliveries(
         if quantity > 0:
             edge = (int(origin), int(destination))
             shipped[int(product)][edge] = shipped[int(product)].get(edge, 0.0) + float(quantity)
-
-    deliveries: list[Delivery] = []
+    out: list[Delivery] = []
     for product in range(snap.n_products):
         users = used.indices[used.indptr[product] : used.indptr[product + 1]]
         uses = used.data[used.indptr[product] : used.indptr[product + 1]]
+        name = snap.product_ids[product]
         if snap.is_resource[product]:
-            name = snap.product_ids[product]
             for coop, quantity in zip(users, uses, strict=True):
                 if quantity > 0:
-                    region = regions[snap.coop_region[coop]]
-                    deliveries.append(
-                        Delivery(name, NATURE, snap.coop_ids[coop], region, None, float(quantity))
-                    )
+                    where = regions[snap.coop_region[coop]]
+                    out.append(Delivery(name, NATURE, snap.coop_ids[coop], where, None, quantity))
             for _, label, quantity in public.get(product, []):
-                deliveries.append(Delivery(name, NATURE, PUBLIC, label, None, quantity))
+                out.append(Delivery(name, NATURE, PUBLIC, label, None, quantity))
             continue
         makers = made.indices[made.indptr[product] : made.indptr[product + 1]]
         amounts = made.data[made.indptr[product] : made.indptr[product + 1]]
-        if len(makers) == 0 and len(users) == 0 and product not in public:
-            continue
-        deliveries += _product_deliveries(
+        out += product_deliveries(
             snap,
             regional,
             product,
             (makers, amounts),
             (users, uses),
             public.get(product, []),
-            _cancel_circulations(shipped.get(product, {})),
+            cancel_circulations(shipped.get(product, {})),
             coop_zone,
         )
-    return tuple(deliveries)
-
-
-def _product_deliveries(
-    snap: EconomySnapshot,
-    regional: bool,
-    product: int,
-    making: tuple[IntArray, FloatArray],
-    using: tuple[IntArray, FloatArray],
-    public: list[tuple[int, str | None, float]],
-    shipments: dict[tuple[int, int], float],
-    coop_zone: IntArray,
-) -> list[Delivery]:
-    name = snap.product_ids[product]
-    zones = snap.n_regions if regional else 1
-    regions = snap.region_ids
-    composition: list[dict[int, float]] = [{} for _ in range(zones)]
-    pool = np.zeros(zones)
-    for coop, amount in zip(*making, strict=True):
-        if amount > 0:
-            zone = int(coop_zone[coop])
-            composition[zone][int(coop)] = composition[zone].get(int(coop), 0.0) + float(amount)
-            pool[zone] += amount
-    exports = np.zeros(zones)
-    for (origin, _), quantity in shipments.items():
-        exports[origin] += quantity
-    demand_in_zone = np.zeros(zones)
-    for zone, _, quantity in public:
-        demand_in_zone[zone] += quantity
-    use_in_zone = np.zeros(zones)
-    for coop, quantity in zip(*using, strict=True):
-        use_in_zone[coop_zone[coop]] += max(float(quantity), 0.0)
-
-    for zone in _topological(zones, shipments):
-        for (origin, destination), quantity in sorted(shipments.items()):
-            if destination != zone or pool[origin] <= 0:
-                continue
-            for coop, mass in composition[origin].items():
-                share = quantity * mass / pool[origin]
-                composition[zone][coop] = composition[zone].get(coop, 0.0) + share
-            pool[zone] += quantity
-        needed = exports[zone] + demand_in_zone[zone] + use_in_zone[zone]
-        if needed > pool[zone] > 0:
-            factor = needed / pool[zone]
-            composition[zone] = {c: mass * factor for c, mass in composition[zone].items()}
-            pool[zone] = needed
-
-    out: list[Delivery] = []
-    for zone in range(zones):
-        if pool[zone] <= 0:
-            continue
-        suppliers = sorted(composition[zone].items())
-        region = regions[zone] if regional else None
-        surplus = max(pool[zone] - exports[zone] - demand_in_zone[zone] - use_in_zone[zone], 0.0)
-        threshold = 1e-12 * pool[zone]
-        for coop, mass in suppliers:
-            share = mass / pool[zone]
-            source = snap.coop_ids[coop]
-            source_region = regions[snap.coop_region[coop]]
-            for user, quantity in zip(*using, strict=True):
-                if coop_zone[user] != zone or share * quantity <= threshold:
-                    continue
-                where = region if regional else regions[snap.coop_region[user]]
-                out.append(
-                    Delivery(
-                        name, source, snap.coop_ids[user], where, source_region, share * quantity
-                    )
-                )
-            for public_zone, label, quantity in public:
-                if public_zone == zone and share * quantity > threshold:
-                    out.append(
-                        Delivery(name, source, PUBLIC, label, source_region, share * quantity)
-                    )
-            if share * surplus > threshold:
-                where = region if regional else source_region
-                out.append(Delivery(name, source, SURPLUS, where, source_region, share * surplus))
-    return out
+    return tuple(out)

@@ -9,6 +9,7 @@ the constraint relaxed, so it is non-negative wherever the constraint is an ineq
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -292,7 +293,7 @@ class PlanResult:
     resource_prices: dict[str, float] = field(default_factory=dict)
     capacity_prices: dict[str, float] = field(default_factory=dict)
     transport_prices: dict[str, float] = field(default_factory=dict)
-    deliveries: tuple[Delivery, ...] = ()
+    deliveries: Sequence[Delivery] = ()  # a DeliveryTable when made by plan()
     shipments: tuple[Shipment, ...] = ()
     transport_cost: float = 0.0
     relocations: tuple[Relocation, ...] = ()

@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from optimal_builders import make_economy
 from typer.testing import CliRunner
 
 from cooplan.cli import app
-from cooplan.io import write_economy
+from cooplan.cli.output import to_json_text, write_json
+from cooplan.io import load_economy, write_economy
+from cooplan.planning.optimal import plan
 
 KEYS = {
     "status",
@@ -99,3 +102,24 @@ def test_bundled_federation_plans_for_every_objective(tmp_path: Path) -> None:
             assert payload["certificate"]["passed"] is True
         else:
             assert payload["diagnosis"]["shortfalls"]
+
+
+def test_the_streamed_json_file_is_the_plan_as_one_document(tmp_path: Path) -> None:
+    """Deliveries are written one at a time; the file is the text of ``to_json_dict()``."""
+    folder = write_bakery(tmp_path, bread=20.0)
+    out = tmp_path / "plan.json"
+    result = CliRunner().invoke(app, ["plan", str(folder), "-o", "min-labour", "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    whole = plan(load_economy(folder), "min-labour").to_json_dict()
+    payload = json.loads(out.read_text())
+    whole["solver"]["time_s"] = payload["solver"]["time_s"]  # the one figure that varies
+    assert out.read_text() == to_json_text(whole)
+
+
+@pytest.mark.parametrize("items", [[], [{"a": 1.5, "b": [1, 2]}], [{"x": float("nan")}, {}, 3]])
+def test_write_json_streams_arrays_with_the_same_text(tmp_path: Path, items: list) -> None:
+    data = {"before": {"k": [1, 2]}, "rows": items, "after": "ü", "inf": float("inf")}
+    streamed = write_json(tmp_path / "s.json", data, stream={"rows": iter(items)})
+    plain = write_json(tmp_path / "p.json", data)
+    assert streamed.read_text() == plain.read_text()
+    assert json.loads(streamed.read_text())["rows"] == json.loads(to_json_text(items))

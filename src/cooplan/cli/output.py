@@ -6,10 +6,12 @@ import json
 import math
 import os
 import tempfile
-from collections.abc import Iterator
+import textwrap
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from rich.console import Console
 
@@ -43,19 +45,49 @@ def to_json_text(data: Any) -> str:
     return json.dumps(_clean(data), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
 
 
-def write_json(path: str | os.PathLike[str], data: Any) -> Path:
-    """Write ``data`` as JSON atomically: a temporary file renamed into place."""
+def write_json(
+    path: str | os.PathLike[str],
+    data: Any,
+    *,
+    stream: Mapping[str, Iterable[Any]] | None = None,
+) -> Path:
+    """Write ``data`` as JSON atomically: a temporary file renamed into place.
+
+    ``stream``: top-level keys of ``data`` whose arrays are written item by item from the
+    given iterables (their values in ``data`` are ignored), so a plan's millions of
+    deliveries are never held as one list or one string; the text is the same as if the
+    arrays had been in ``data``.
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
+    streams = dict(stream or {})
+    tokens = {key: f"@@cooplan-stream-{uuid.uuid4().hex}@@" for key in streams}
+    if streams:
+        data = {**data, **tokens}
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(to_json_text(data))
+            text = to_json_text(data)
+            for key, token in tokens.items():
+                before, text = text.split(json.dumps(token), 1)
+                handle.write(before)
+                _write_array(handle, streams[key])
+            handle.write(text)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def _write_array(handle: TextIO, items: Iterable[Any]) -> None:
+    """A top-level key's array as ``json.dumps(indent=2)`` writes it, one item at a time."""
+    first = True
+    for item in items:
+        text = json.dumps(_clean(item), indent=2, ensure_ascii=False)
+        handle.write(("[\n" if first else ",\n") + textwrap.indent(text, "    "))
+        first = False
+    handle.write("[]" if first else "\n  ]")
 
 
 @contextmanager

@@ -163,7 +163,11 @@ def register(app: typer.Typer) -> None:
                 _print_plan(result, economy.meta.labour_unit)
             _print_diagnosis(result)
         if json_file is not None:
-            write_json(json_file, result.to_json_dict())
+            write_json(
+                json_file,
+                result.to_json_dict(deliveries=False),
+                stream={"deliveries": result.delivery_records()},
+            )
             if not quiet:
                 console.print(f"wrote {json_file}")
         if not result.is_optimal:

@@ -11,7 +11,7 @@ iteration, equality with any sequence of deliveries).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any, overload
+from typing import overload
 
 import numpy as np
 
@@ -112,8 +112,3 @@ class DeliveryTable(Sequence[Delivery]):
 
     def __repr__(self) -> str:
         return f"DeliveryTable({len(self)} deliveries)"
-
-    def json_records(self) -> Iterator[dict[str, Any]]:
-        """The deliveries as JSON-ready dictionaries (keys of ``Delivery.to_json_dict``)."""
-        for delivery in self:
-            yield delivery.to_json_dict()

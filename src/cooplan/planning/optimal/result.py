@@ -9,7 +9,7 @@ the constraint relaxed, so it is non-negative wherever the constraint is an ineq
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -313,8 +313,16 @@ class PlanResult:
         """Whether the plan's figures are filled in (optimal, or feasible within a gap)."""
         return self.status in (PlanStatus.OPTIMAL, PlanStatus.FEASIBLE)
 
-    def to_json_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready dictionary (keys as documented in ``docs/optimal.md``)."""
+    def delivery_records(self) -> Iterator[dict[str, Any]]:
+        """The deliveries as JSON-ready dictionaries, one at a time."""
+        for delivery in self.deliveries:
+            yield delivery.to_json_dict()
+
+    def to_json_dict(self, *, deliveries: bool = True) -> dict[str, Any]:
+        """Plain JSON-ready dictionary (keys as documented in ``docs/optimal.md``).
+
+        ``deliveries=False`` leaves the list of deliveries empty (write them from
+        :meth:`delivery_records` instead: a national plan has tens of millions)."""
         value = None if self.objective_value is None else _clean(self.objective_value)
         return {
             "status": self.status.value,
@@ -337,7 +345,7 @@ class PlanResult:
             "resource_prices": dict(self.resource_prices),
             "capacity_prices": dict(self.capacity_prices),
             "transport_prices": dict(self.transport_prices),
-            "deliveries": [d.to_json_dict() for d in self.deliveries],
+            "deliveries": list(self.delivery_records()) if deliveries else [],
             "shipments": [s.to_json_dict() for s in self.shipments],
             "transport_cost": self.transport_cost,
             "relocations": [r.to_json_dict() for r in self.relocations],

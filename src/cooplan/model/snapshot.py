@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
 from cooplan.model.economy import Economy
@@ -136,29 +137,34 @@ class EconomySnapshot:
         return [order[bounds[i] : bounds[i + 1]] for i in range(self.n_products)]
 
 
-def _lookup(index: dict[str, int], values: object, missing: int = -1) -> IntArray:
-    return np.array(
-        [missing if v is None else index[v] for v in values],  # type: ignore[attr-defined]
-        dtype=np.int64,
-    )
+def _lookup(ids: pd.Index, values: object, missing: int = -1) -> IntArray:
+    """Position in ``ids`` of each of ``values`` (``missing`` for None); KeyError naming the
+    first value that is not an id (a validated economy has none)."""
+    column = pd.Series(values, dtype=object)
+    absent = column.isna().to_numpy()
+    codes = ids.get_indexer(pd.Index(column))
+    unknown = (codes < 0) & ~absent
+    if unknown.any():
+        raise KeyError(column.to_numpy()[np.flatnonzero(unknown)[0]])
+    return np.where(absent, missing, codes).astype(np.int64)
 
 
 def build_snapshot(economy: Economy) -> EconomySnapshot:
     """Convert a validated economy into its array snapshot (the one converter)."""
     products = economy.products
     product_ids = tuple(products["id"].tolist())
-    pidx = _index(product_ids)
+    pidx = pd.Index(product_ids)
     coops = economy.coops
     coop_ids = tuple(coops["id"].tolist())
-    cidx = _index(coop_ids)
+    cidx = pd.Index(coop_ids)
     region_ids = tuple(economy.regions["id"].tolist())
-    ridx = _index(region_ids)
+    ridx = pd.Index(region_ids)
     groups = economy.groups
     group_ids = tuple(groups["id"].tolist())
-    gidx = _index(group_ids)
+    gidx = pd.Index(group_ids)
     procs = economy.processes
     process_ids = tuple(procs["id"].tolist())
-    xidx = _index(process_ids)
+    xidx = pd.Index(process_ids)
     n, m = len(product_ids), len(process_ids)
 
     inputs = economy.inputs

@@ -2,7 +2,7 @@
 
 A plan of a national economy has tens of millions of deliveries (one per supplier, user and
 product: about 2·10⁷ at 10⁶ products with 20 inputs each). Held as Python objects that is
-several gigabytes; held as six arrays it is 32 bytes a delivery. ``DeliveryTable`` keeps the
+several gigabytes; held as six arrays it is 28 bytes a delivery. ``DeliveryTable`` keeps the
 arrays and the name lists they index, and builds a :class:`Delivery` only when one is read,
 so ``result.deliveries`` behaves like the tuple it used to be (``len``, indexing, slicing,
 iteration, equality with any sequence of deliveries).
@@ -51,11 +51,11 @@ class DeliveryTable(Sequence[Delivery]):
         sizes = {name: np.asarray(values).size for name, values in columns.items()}
         if len(set(sizes.values())) > 1:
             raise ValueError(f"delivery columns of different lengths: {sizes}")
-        self.product = np.asarray(columns["product"], dtype=np.int64)
-        self.source = np.asarray(columns["source"], dtype=np.int64)
-        self.target = np.asarray(columns["target"], dtype=np.int64)
-        self.region = np.asarray(columns["region"], dtype=np.int64)
-        self.source_region = np.asarray(columns["source_region"], dtype=np.int64)
+        self.product = np.asarray(columns["product"], dtype=np.int32)
+        self.source = np.asarray(columns["source"], dtype=np.int32)
+        self.target = np.asarray(columns["target"], dtype=np.int32)
+        self.region = np.asarray(columns["region"], dtype=np.int32)
+        self.source_region = np.asarray(columns["source_region"], dtype=np.int32)
         self.quantity = np.asarray(columns["quantity"], dtype=np.float64)
 
     def __len__(self) -> int:

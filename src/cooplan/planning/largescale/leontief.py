@@ -20,6 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from cooplan.planning.largescale.device import CPU_BACKEND, Backend, Device, backend
+from cooplan.planning.largescale.policy_matrix import PolicyMatrix
 
 
 class NotProductiveError(ArithmeticError):
@@ -201,6 +202,10 @@ class LeontiefCore:
         self._sorted_rows = main_row[order]
         self._starts = np.searchsorted(self._sorted_rows, np.arange(self.n_rows))
         self._cache: tuple[bytes, sp.csc_matrix, sp.csr_matrix] | None = None
+        # On the CPU, A_π is kept in per-product slots and rewritten where the policy changes
+        # (policy_matrix.py); other devices copy it to theirs and get it built afresh.
+        slots = PolicyMatrix(self.inputs, main_row) if self.backend.device == Device.CPU else None
+        self._slots = slots if slots is not None and slots.usable else None
         self._device_cache: tuple[bytes, Any, Any] | None = None
 
     def process_ranks(self) -> np.ndarray:
@@ -221,7 +226,10 @@ class LeontiefCore:
         """A_π (rows × rows) and its transpose, cached for the last policy."""
         key = policy.tobytes()
         if self._cache is None or self._cache[0] != key:
-            a_pi = self.inputs[:, policy].tocsc()
+            if self._slots is not None:
+                a_pi = self._slots.update(policy)  # rewritten in place: slots of changed products
+            else:
+                a_pi = self.inputs[:, policy].tocsc()
             self._cache = (key, a_pi, a_pi.T.tocsr())
         return self._cache[1], self._cache[2]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import hypothesis.strategies as st
 import numpy as np
 import pytest
@@ -104,6 +106,7 @@ def test_the_table_reads_like_a_tuple() -> None:
     assert table[1:] == tuple(deliveries[1:])
     assert list(table) == deliveries and table == deliveries
     assert table != deliveries[:2]
+    assert pickle.loads(pickle.dumps(table)) == table  # results travel to Dask workers
     with pytest.raises(IndexError, match="out of range"):
         table[3]
     with pytest.raises(ValueError, match="different lengths"):

@@ -85,6 +85,26 @@ def _expand(starts: IntArray, counts: IntArray) -> tuple[IntArray, IntArray]:
     return group, starts[group] + np.arange(group.size, dtype=np.int64) - offsets[group]
 
 
+def _served(
+    maker_key: IntArray,
+    share: FloatArray,
+    threshold: FloatArray,
+    use_key: IntArray,
+    use_quantity: FloatArray,
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """Every (supplier, use) pair of the same product and zone: the supplier's index, the
+    use's index and ``share × quantity``, pairs at or below the pool's threshold left out.
+    For each supplier its uses come in their given order."""
+    order = np.argsort(use_key, kind="stable")
+    starts = np.searchsorted(use_key[order], maker_key)
+    counts = np.searchsorted(use_key[order], maker_key, side="right") - starts
+    maker, position = _expand(starts, counts)
+    use = order[position]
+    quantity = share[maker] * use_quantity[use]
+    keep = quantity > threshold[maker_key[maker]]
+    return maker[keep], use[keep], quantity[keep]
+
+
 class _Rows:
     """Deliveries being collected as arrays, each part with the key that puts it in order.
 
@@ -265,14 +285,7 @@ def _local_rows(
         }
 
     # Each supplier to each coop of its zone that uses the product (users in coop order).
-    order = np.argsort(u_key, kind="stable")
-    starts = np.searchsorted(u_key[order], m_key)
-    counts = np.searchsorted(u_key[order], m_key, side="right") - starts
-    maker, position = _expand(starts, counts)
-    user = order[position]
-    quantity = share[maker] * u_quantity[user]
-    keep = quantity > threshold[m_key[maker]]
-    maker, user, quantity = maker[keep], user[keep], quantity[keep]
+    maker, user, quantity = _served(m_key, share, threshold, u_key, u_quantity)
     region = m_zone[maker] if regional else coop_region[u_coop[user]]
     rows.add(
         **common(maker, 0),
@@ -281,14 +294,7 @@ def _local_rows(
         quantity=quantity,
     )
     # Each supplier to the public of its zone (demand rows in their order).
-    order = np.argsort(p_key, kind="stable")
-    starts = np.searchsorted(p_key[order], m_key)
-    counts = np.searchsorted(p_key[order], m_key, side="right") - starts
-    maker, position = _expand(starts, counts)
-    entry = order[position]
-    quantity = share[maker] * p_quantity[entry]
-    keep = quantity > threshold[m_key[maker]]
-    maker, entry, quantity = maker[keep], entry[keep], quantity[keep]
+    maker, entry, quantity = _served(m_key, share, threshold, p_key, p_quantity)
     rows.add(
         **common(maker, 1),
         target=np.full(maker.size, snap.n_coops + 1, dtype=np.int64),

@@ -76,8 +76,64 @@ def _fix_for(column: Column, what: str) -> str:
     return "correct the value"
 
 
-def parse_table(raw: pd.DataFrame, table: Table, file: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """Parse a raw table column by column; returns the typed table and the problems found."""
+def _parse_numbers_at_once(cells: pd.Series, column: Column) -> np.ndarray | None:
+    """A numeric column whose every cell is valid, parsed with array operations (empty cells
+    of a nullable column take its default); None when some cell needs a closer look."""
+    if column.choices or cells.dtype.kind not in "fiu":
+        return None
+    values = cells.to_numpy(dtype=float)
+    empty = np.isnan(values)
+    present = values[~empty]
+    if empty.any() and not column.nullable:
+        return None
+    if not np.isfinite(present).all():
+        return None
+    if not column.signed and (present < 0).any():
+        return None
+    if column.positive and (present <= 0).any():
+        return None
+    if column.type == ColumnType.INTEGER and not (present == np.floor(present)).all():
+        return None
+    if empty.any():
+        default = np.nan if column.default is None else float(column.default)  # type: ignore[arg-type]
+        values = np.where(empty, default, values)
+    return values
+
+
+def _parse_texts_at_once(cells: pd.Series, column: Column) -> list[str] | None:
+    """An id or text column of strings only, none empty unless the column is nullable and
+    every value allowed: the stripped strings (defaults for empty cells); else None."""
+    if len(cells) == 0 or pd.api.types.infer_dtype(cells, skipna=False) != "string":
+        return None
+    if cells.isna().any():  # a string dtype reports "string" whatever its missing cells
+        return None
+    texts = [cell.strip() for cell in cells.tolist()]
+    if "" in texts:
+        if not column.nullable:
+            return None
+        texts = [column.default if text == "" else text for text in texts]  # type: ignore[misc]
+    if column.choices and not set(texts) <= set(column.choices):
+        return None
+    return texts
+
+
+def _parse_at_once(cells: pd.Series, column: Column) -> Any:
+    """The parsed column when array operations can vouch for every cell, else None."""
+    if column.type in (ColumnType.NUMBER, ColumnType.INTEGER):
+        return _parse_numbers_at_once(cells, column)
+    if column.type in (ColumnType.ID, ColumnType.TEXT):
+        return _parse_texts_at_once(cells, column)
+    return None
+
+
+def parse_table(
+    raw: pd.DataFrame, table: Table, file: str, *, at_once: bool = True
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Parse a raw table column by column; returns the typed table and the problems found.
+
+    ``at_once``: a column whose cells are all valid (checked with array operations) is parsed
+    without a Python call per cell; any other column, and every column with ``at_once=False``,
+    is parsed cell by cell, which names each bad cell. Both give the same table."""
     problems: list[Problem] = []
     missing = [c.name for c in table.columns if c.required and c.name not in raw.columns]
     for name in missing:
@@ -94,10 +150,14 @@ def parse_table(raw: pd.DataFrame, table: Table, file: str) -> tuple[pd.DataFram
         return pd.DataFrame(columns=list(table.column_names)), problems
     data: dict[str, list[Any]] = {}
     for column in table.columns:
-        cells = raw[column.name].tolist() if column.name in raw.columns else None
-        if cells is None:
+        if column.name not in raw.columns:
             data[column.name] = [column.default] * len(raw)
             continue
+        quick = _parse_at_once(raw[column.name], column) if at_once else None
+        if quick is not None:
+            data[column.name] = quick
+            continue
+        cells = raw[column.name].tolist()
         parsed: list[Any] = []
         for row, cell in enumerate(cells, start=1):
             value, wrong = _parse_cell(cell, column)
@@ -166,7 +226,9 @@ class _Checker:
         if frame.empty:
             return
         values = frame[column]
-        for row, value in enumerate(values.tolist(), start=1):
+        suspects = np.flatnonzero(~values.isin(known).to_numpy())  # unknown or empty
+        cells = values.to_numpy(dtype=object)
+        for row, value in zip((suspects + 1).tolist(), cells[suspects].tolist(), strict=True):
             if _is_empty(value):
                 continue
             if value not in known:

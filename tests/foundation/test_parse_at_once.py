@@ -1,0 +1,70 @@
+"""Columns parsed with array operations give the same table and problems as cell by cell."""
+
+from __future__ import annotations
+
+import hypothesis.strategies as st
+import numpy as np
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+
+from cooplan.model.schema import TABLES
+from cooplan.model.validate import parse_table
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+NUMBERS = st.one_of(
+    st.floats(-5, 5, allow_nan=False),
+    st.integers(0, 9).map(float),
+    st.sampled_from([float("nan"), float("inf"), -0.0, 0.0, 2.5]),
+)
+TEXTS = st.one_of(
+    st.sampled_from(["a", " b ", "", "   ", "good", "resource", "x1", "true", "no"]),
+    st.text(alphabet="ab -", max_size=4),
+)
+MIXED = st.one_of(NUMBERS, TEXTS, st.none(), st.integers(-3, 3))
+
+
+@st.composite
+def raw_tables(draw: st.DrawFn) -> tuple[object, pd.DataFrame]:
+    table = draw(st.sampled_from(TABLES))
+    rows = draw(st.integers(0, 6))
+    data: dict[str, object] = {}
+    for column in table.columns:
+        if draw(st.booleans()) and not column.required:
+            continue  # an optional column left out
+        kind = draw(st.sampled_from(["float", "int", "text", "mixed"]))
+        if kind == "float":
+            data[column.name] = np.array(draw(st.lists(NUMBERS, min_size=rows, max_size=rows)))
+        elif kind == "int":
+            data[column.name] = np.array(
+                draw(st.lists(st.integers(-2, 9), min_size=rows, max_size=rows)), dtype=np.int64
+            )
+        elif kind == "text":
+            data[column.name] = draw(st.lists(TEXTS, min_size=rows, max_size=rows))
+        else:
+            data[column.name] = pd.Series(
+                draw(st.lists(MIXED, min_size=rows, max_size=rows)), dtype=object
+            )
+    return table, pd.DataFrame(data, index=range(rows))
+
+
+@SETTINGS
+@given(raw_tables())
+def test_at_once_equals_cell_by_cell(case: tuple[object, pd.DataFrame]) -> None:
+    table, raw = case
+    quick, quick_problems = parse_table(raw, table, "t.csv")  # type: ignore[arg-type]
+    slow, slow_problems = parse_table(raw, table, "t.csv", at_once=False)  # type: ignore[arg-type]
+    pd.testing.assert_frame_equal(quick, slow)
+    assert [repr(p) for p in quick_problems] == [repr(p) for p in slow_problems]  # nan != nan
+
+
+def test_a_valid_numeric_column_is_parsed_at_once() -> None:
+    table = next(t for t in TABLES if t.name == "resources")
+    raw = pd.DataFrame({"product": ["ore ", "coal"], "available": np.array([3.0, 4.0])})
+    typed, problems = parse_table(raw, table, "resources.csv")
+    assert not problems
+    assert typed["product"].tolist() == ["ore", "coal"]
+    assert typed["available"].tolist() == [3.0, 4.0]
+    bad = raw.assign(available=np.array([3.0, -1.0]))
+    _, problems = parse_table(bad, table, "resources.csv")
+    assert [(p.row, p.column, p.value) for p in problems] == [(2, "available", -1.0)]

@@ -175,6 +175,16 @@ CASES = [
         "two different regions",
     ),
     (
+        "coops.csv",
+        "leintz_energy,Leintz Energy,debagoiena,industry,646,1650,216",
+        "leintz_energy,Leintz Energy,debagoiena,industry,646,0,216",
+        "coops.csv",
+        2,
+        "hours_per_member",
+        0,
+        "zero hours per member",
+    ),
+    (
         "groups.csv",
         "federation,Arrasate federation,,federation",
         "federation,Arrasate federation,industry,federation",
@@ -218,6 +228,17 @@ def test_nobody_makes_a_needed_product(economy_dir: Path) -> None:
     problems = _problems(economy_dir)
     messages = {(p.file.split("/")[-1], p.value, p.message) for p in problems}
     assert ("inputs.csv", "software", "nobody makes this product but it is needed") in messages
+
+
+def test_joint_product_repeating_the_main_product(economy_dir: Path) -> None:
+    (economy_dir / "outputs.csv").write_text(
+        "process,product,quantity\npower_hydro,steel,0.1\nsteel_arc,steel,0.2\n"
+    )
+    problems = _problems(economy_dir)
+    found = [(p.file.split("/")[-1], p.row, p.column, p.value, p.message) for p in problems]
+    assert found == [
+        ("outputs.csv", 2, "product", "steel", "joint product repeats the process's main product")
+    ]
 
 
 def test_coop_without_process(economy_dir: Path) -> None:

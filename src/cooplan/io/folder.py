@@ -67,7 +67,9 @@ def _read_meta(folder: Path) -> EconomyMeta:
     )
 
 
-def _read_table(path: Path) -> pd.DataFrame:
+def read_table(path: Path) -> pd.DataFrame:
+    """One table file as the folder reader reads it, before validation: a CSV file with every
+    cell as text (nothing turned into NaN), or a Parquet file with its own column types."""
     if path.suffix == ".parquet":
         return pd.read_parquet(path)
     return pd.read_csv(
@@ -101,7 +103,7 @@ def load_economy(folder: str | os.PathLike[str]) -> Economy:
             raw[table.name] = None
             continue
         try:
-            raw[table.name] = _read_table(path)
+            raw[table.name] = read_table(path)
         except (ValueError, OSError, UnicodeDecodeError) as error:
             problems.append(Problem(str(path), f"cannot be read: {error}"))
             raw[table.name] = None

@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from cooplan.errors import InputError, Problem
 from cooplan.model.economy import Economy, EconomyMeta
@@ -76,12 +78,57 @@ def _fix_for(column: Column, what: str) -> str:
     return "correct the value"
 
 
+# A decimal number, optionally signed, between spaces or tabs: every such text means the same
+# to Python's float() and to Arrow's cast (both round correctly); anything else (underscores,
+# other whitespace, inf, nan) is left to the cell-by-cell parser.
+_DECIMAL = r"^[ \t]*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?[ \t]*$"
+_BLANK = r"^[ \t]*$"
+
+
+def _arrow_strings(cells: pd.Series) -> pa.Array | pa.ChunkedArray | None:
+    """The cells as an Arrow string array (missing cells null), or None if some are not str."""
+    try:
+        texts = pa.array(cells, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    if not (pa.types.is_string(texts.type) or pa.types.is_large_string(texts.type)):
+        return None
+    return texts
+
+
+def _numbers_from_texts(cells: pd.Series) -> np.ndarray | None:
+    """Texts that are all decimal numbers or blank (or missing), as floats with NaN for the
+    blank ones; None when some cell is anything else."""
+    texts = _arrow_strings(cells)
+    if texts is None:
+        return None
+    blank = pc.fill_null(pc.match_substring_regex(texts, _BLANK), True)
+    decimal = pc.fill_null(pc.match_substring_regex(texts, _DECIMAL), False)
+    if not pc.all(pc.or_(blank, decimal)).as_py():
+        return None
+    try:
+        numbers = pc.cast(pc.if_else(blank, None, pc.utf8_trim(texts, " \t")), pa.float64())
+    except pa.ArrowInvalid:  # a form Arrow does not read: the cell-by-cell parser decides
+        return None
+    return numbers.to_numpy(zero_copy_only=False)
+
+
 def _parse_numbers_at_once(cells: pd.Series, column: Column) -> np.ndarray | None:
     """A numeric column whose every cell is valid, parsed with array operations (empty cells
-    of a nullable column take its default); None when some cell needs a closer look."""
-    if column.choices or cells.dtype.kind not in "fiu":
+    of a nullable column take its default); None when some cell needs a closer look.
+
+    Numbers may come as numbers or as decimal texts (a CSV file read as text)."""
+    if column.choices:
         return None
-    values = cells.to_numpy(dtype=float)
+    if cells.dtype.kind in "fiu":
+        values = cells.to_numpy(dtype=float)
+    elif pd.api.types.infer_dtype(cells, skipna=True) == "string":
+        found = _numbers_from_texts(cells)
+        if found is None:
+            return None
+        values = found
+    else:
+        return None
     empty = np.isnan(values)
     present = values[~empty]
     if empty.any() and not column.nullable:
@@ -100,19 +147,50 @@ def _parse_numbers_at_once(cells: pd.Series, column: Column) -> np.ndarray | Non
     return values
 
 
-def _parse_texts_at_once(cells: pd.Series, column: Column) -> list[str] | None:
+# The characters str.strip() removes (those whose str.isspace() is true), as an RE2 class;
+# tests check the list against the running Python.
+PYTHON_SPACES = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+    "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_SPACE_CLASS = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in PYTHON_SPACES) + "]"
+_EDGE_SPACE = f"^{_SPACE_CLASS}|{_SPACE_CLASS}$"
+
+
+def _strings_as_read(cells: pd.Series) -> np.ndarray | None:
+    """Strings without surrounding whitespace, none missing, as an object array of str (equal
+    texts share one object); None when some cell is not such a string (then the caller
+    strips cell by cell)."""
+    texts = _arrow_strings(cells)
+    if texts is None:
+        return None
+    if texts.null_count or pc.any(pc.match_substring_regex(texts, _EDGE_SPACE)).as_py():
+        return None
+    if isinstance(texts, pa.ChunkedArray):
+        texts = texts.combine_chunks()
+    # One str object per distinct text, shared by its cells: an id repeated in 20 million
+    # rows is one object, not 20 million.
+    encoded = pc.dictionary_encode(texts)
+    distinct = encoded.dictionary.to_numpy(zero_copy_only=False)
+    return distinct[encoded.indices.to_numpy(zero_copy_only=False)]
+
+
+def _parse_texts_at_once(cells: pd.Series, column: Column) -> np.ndarray | None:
     """An id or text column of strings only, none empty unless the column is nullable and
     every value allowed: the stripped strings (defaults for empty cells); else None."""
     if len(cells) == 0 or pd.api.types.infer_dtype(cells, skipna=False) != "string":
         return None
     if cells.isna().any():  # a string dtype reports "string" whatever its missing cells
         return None
-    texts = [cell.strip() for cell in cells.tolist()]
-    if "" in texts:
+    texts = _strings_as_read(cells)
+    if texts is None:
+        texts = np.array([cell.strip() for cell in cells.tolist()], dtype=object)
+    empty = texts == ""
+    if empty.any():
         if not column.nullable:
             return None
-        texts = [column.default if text == "" else text for text in texts]  # type: ignore[misc]
-    if column.choices and not set(texts) <= set(column.choices):
+        texts[empty] = column.default
+    if column.choices and not set(pd.unique(texts)) <= set(column.choices):
         return None
     return texts
 
@@ -124,6 +202,23 @@ def _parse_at_once(cells: pd.Series, column: Column) -> Any:
     if column.type in (ColumnType.ID, ColumnType.TEXT):
         return _parse_texts_at_once(cells, column)
     return None
+
+
+def _typed_column(values: Any, column: Column) -> pd.Series:
+    """Parsed values as their table holds them: float (NaN where missing), int64, bool, or
+    objects (str, None where missing)."""
+    numeric = isinstance(values, np.ndarray) and values.dtype != object
+    cells = pd.Series(values) if numeric else pd.Series(values, dtype=object)  # no str dtype
+    if column.type == ColumnType.NUMBER:
+        return pd.to_numeric(cells, errors="coerce").astype(float)
+    if column.type == ColumnType.INTEGER:
+        if cells.empty:
+            return cells.astype(object)
+        return pd.to_numeric(cells, errors="coerce").fillna(0).astype(np.int64)
+    if column.type == ColumnType.BOOLEAN:
+        return cells.fillna(False).astype(bool)
+    texts = cells.astype(object)
+    return texts.where(texts.notna(), None)
 
 
 def parse_table(
@@ -148,7 +243,7 @@ def parse_table(
         )
     if missing:
         return pd.DataFrame(columns=list(table.column_names)), problems
-    data: dict[str, list[Any]] = {}
+    data: dict[str, Any] = {}
     for column in table.columns:
         if column.name not in raw.columns:
             data[column.name] = [column.default] * len(raw)
@@ -176,19 +271,10 @@ def parse_table(
                 )
             parsed.append(value)
         data[column.name] = parsed
-    typed = pd.DataFrame(data, columns=list(table.column_names))
-    for column in table.columns:
-        if column.type == ColumnType.NUMBER:
-            typed[column.name] = pd.to_numeric(typed[column.name], errors="coerce").astype(float)
-        elif column.type == ColumnType.INTEGER and not typed.empty:
-            typed[column.name] = (
-                pd.to_numeric(typed[column.name], errors="coerce").fillna(0).astype(np.int64)
-            )
-        elif column.type == ColumnType.BOOLEAN:
-            typed[column.name] = typed[column.name].fillna(False).astype(bool)
-        else:
-            texts = typed[column.name].astype(object)
-            typed[column.name] = texts.where(texts.notna(), None)
+    typed = pd.DataFrame(
+        {column.name: _typed_column(data[column.name], column) for column in table.columns},
+        columns=list(table.column_names),
+    )
     return typed, problems
 
 
@@ -203,15 +289,23 @@ class _Checker:
     def add(self, table: str, message: str, **kw: Any) -> None:
         self.problems.append(Problem(self.files[table], message, **kw))
 
+    def flag(self, table: str, column: str, flags: Any, message: str, fix: str) -> None:
+        """One problem for every flagged row of ``table`` (in row order), naming ``column``
+        and the row's value there."""
+        rows = np.flatnonzero(np.asarray(flags, dtype=bool))
+        values = self.t[table][column].iloc[rows].tolist()
+        for row, value in zip((rows + 1).tolist(), values, strict=True):
+            self.add(table, message, row=row, column=column, value=value, fix=fix)
+
     def duplicates(self, name: str) -> None:
         table = TABLES_BY_NAME[name]
         frame = self.t[name]
         if frame.empty or not table.key:
             return
-        keys = frame[list(table.key)].astype(str)
+        keys = frame[list(table.key)]  # ids: str, or None where missing
         dup = keys.duplicated(keep="first")
         for row in np.flatnonzero(dup.to_numpy()):
-            value = "/".join(keys.iloc[row].tolist())
+            value = "/".join(str(key) for key in keys.iloc[row].tolist())
             self.add(
                 name,
                 f"duplicate {'/'.join(table.key)}",
@@ -266,108 +360,100 @@ def _check_groups(ch: _Checker) -> None:
             node = parent_of[node]
 
 
+def _first_rows(values: pd.Series, wanted: set[str]) -> dict[str, int]:
+    """The 1-based row where each wanted value first appears, in row order."""
+    rows = np.flatnonzero(values.isin(wanted).to_numpy())
+    found = values.iloc[rows].tolist()
+    first: dict[str, int] = {}
+    for row, value in zip((rows + 1).tolist(), found, strict=True):
+        first.setdefault(value, row)
+    return first
+
+
+def _check_unmade(ch: _Checker, kinds: Mapping[str, str], made: set[str]) -> None:
+    """Products needed (as an input or by the public) that no process makes."""
+    unmade = {p for p, kind in kinds.items() if kind != ProductKind.RESOURCE and p not in made}
+    if not unmade:
+        return
+    needed = {
+        p: ("inputs", row) for p, row in _first_rows(ch.t["inputs"]["product"], unmade).items()
+    }
+    for product, row in _first_rows(ch.t["demand"]["product"], unmade).items():
+        needed.setdefault(product, ("demand", row))
+    for product, (table, row) in needed.items():
+        ch.add(
+            table,
+            "nobody makes this product but it is needed",
+            row=row,
+            column="product",
+            value=product,
+            fix="add a process that makes it, or mark it as a resource with an endowment",
+        )
+
+
 def _check_structure(ch: _Checker) -> None:
+    """Rules between parsed tables whose ids all resolve; whole columns at a time."""
     products = ch.t["products"]
     kinds = dict(zip(products["id"], products["kind"], strict=True))
+    resources = {p for p, kind in kinds.items() if kind == ProductKind.RESOURCE}
     processes = ch.t["processes"]
     coops = ch.t["coops"]
     made = set(processes["product"]) | set(ch.t["outputs"]["product"])
-    for row, product in enumerate(processes["product"].tolist(), start=1):
-        if kinds.get(product) == ProductKind.RESOURCE:
-            ch.add(
-                "processes",
-                "a natural resource cannot be produced",
-                row=row,
-                column="product",
-                value=product,
-                fix="give the product another kind, or list its endowment in resources.csv",
-            )
-    needed: dict[str, tuple[str, int, str]] = {}
-    for row, product in enumerate(ch.t["inputs"]["product"].tolist(), start=1):
-        needed.setdefault(product, ("inputs", row, "product"))
-    for row, product in enumerate(ch.t["demand"]["product"].tolist(), start=1):
-        needed.setdefault(product, ("demand", row, "product"))
-    for product, (table, row, column) in needed.items():
-        if product in kinds and product not in made and kinds[product] != ProductKind.RESOURCE:
-            ch.add(
-                table,
-                "nobody makes this product but it is needed",
-                row=row,
-                column=column,
-                value=product,
-                fix="add a process that makes it, or mark it as a resource with an endowment",
-            )
-    running = set(processes["coop"])
-    for row, cid in enumerate(coops["id"].tolist(), start=1):
-        if cid not in running:
-            ch.add(
-                "coops",
-                "coop has no process",
-                row=row,
-                column="id",
-                value=cid,
-                fix="add at least one process run by this coop in processes.csv",
-            )
-    for row in range(1, len(coops) + 1):
-        workers = coops["members"].iloc[row - 1] + coops["non_members"].iloc[row - 1]
-        if workers > 0 and coops["hours_per_member"].iloc[row - 1] <= 0:
-            ch.add(
-                "coops",
-                "coop has workers but zero hours per member",
-                row=row,
-                column="hours_per_member",
-                value=0,
-                fix="give the hours each worker works per period",
-            )
-    main = dict(zip(processes["id"], processes["product"], strict=True))
+    ch.flag(
+        "processes",
+        "product",
+        processes["product"].isin(resources),
+        "a natural resource cannot be produced",
+        "give the product another kind, or list its endowment in resources.csv",
+    )
+    _check_unmade(ch, kinds, made)
+    ch.flag(
+        "coops",
+        "id",
+        ~coops["id"].isin(set(processes["coop"])),
+        "coop has no process",
+        "add at least one process run by this coop in processes.csv",
+    )
+    workers = coops["members"] + coops["non_members"]
+    ch.flag(
+        "coops",
+        "hours_per_member",
+        (workers > 0) & (coops["hours_per_member"] <= 0),
+        "coop has workers but zero hours per member",
+        "give the hours each worker works per period",
+    )
     outputs = ch.t["outputs"]
-    for row, (pid, product) in enumerate(
-        zip(outputs["process"], outputs["product"], strict=True), start=1
-    ):
-        if main.get(pid) == product:
-            ch.add(
-                "outputs",
-                "joint product repeats the process's main product",
-                row=row,
-                column="product",
-                value=product,
-                fix="list only extra products; the main product is one unit per unit",
-            )
-    for row, product in enumerate(ch.t["resources"]["product"].tolist(), start=1):
-        if product in kinds and kinds[product] != ProductKind.RESOURCE:
-            ch.add(
-                "resources",
-                "endowment given for a product that is not a resource",
-                row=row,
-                column="product",
-                value=product,
-                fix="set its kind to resource in products.csv, or remove this row",
-            )
+    main_product = pd.Series(processes["product"].to_numpy(), index=processes["id"].to_numpy())
+    ch.flag(
+        "outputs",
+        "product",
+        outputs["process"].map(main_product).to_numpy() == outputs["product"].to_numpy(),
+        "joint product repeats the process's main product",
+        "list only extra products; the main product is one unit per unit",
+    )
+    ch.flag(
+        "resources",
+        "product",
+        ~ch.t["resources"]["product"].isin(resources),
+        "endowment given for a product that is not a resource",
+        "set its kind to resource in products.csv, or remove this row",
+    )
     demand = ch.t["demand"]
-    for row, (quantity, floor) in enumerate(
-        zip(demand["quantity"], demand["floor"], strict=True), start=1
-    ):
-        if floor > quantity:
-            ch.add(
-                "demand",
-                "floor is above the target quantity",
-                row=row,
-                column="floor",
-                value=floor,
-                fix="a floor is the part of the target delivered in full: at most the quantity",
-            )
-    for row, (a, b) in enumerate(
-        zip(ch.t["transport"]["from"], ch.t["transport"]["to"], strict=True), start=1
-    ):
-        if a == b:
-            ch.add(
-                "transport",
-                "a link must join two different regions",
-                row=row,
-                column="to",
-                value=b,
-                fix="remove the row: shipping inside a region costs nothing here",
-            )
+    ch.flag(
+        "demand",
+        "floor",
+        demand["floor"] > demand["quantity"],
+        "floor is above the target quantity",
+        "a floor is the part of the target delivered in full: at most the quantity",
+    )
+    transport = ch.t["transport"]
+    ch.flag(
+        "transport",
+        "to",
+        transport["from"].to_numpy() == transport["to"].to_numpy(),
+        "a link must join two different regions",
+        "remove the row: shipping inside a region costs nothing here",
+    )
 
 
 def check_tables(tables: Mapping[str, pd.DataFrame], files: Mapping[str, str]) -> list[Problem]:

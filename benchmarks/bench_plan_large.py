@@ -61,8 +61,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{n:,} products, objective {args.objective}")
     print("\n".join(stages))
     print(f"plan(): {planned:.1f} s, status {result.status.value}")
+    print(f"  objective value {result.objective_value}, bound {result.objective_bound}")
     if solver is not None:
         print(f"  of which solving ({solver.name}): {solver.time_s:.1f} s")
+        if solver.note:
+            print(f"  solver note: {solver.note}")
     print(f"  deliveries: {len(result.deliveries):,}")
     print(f"peak resident memory: {peak_gb:.1f} GB")
     return 0

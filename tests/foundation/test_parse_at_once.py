@@ -21,6 +21,7 @@ NUMBERS = st.one_of(
 )
 TEXTS = st.one_of(
     st.sampled_from(["a", " b ", "", "   ", "good", "resource", "x1", "true", "no"]),
+    st.sampled_from(["TRUE", " Yes\t", "f", "0", "1", "N", "maybe", "\u0130", "\u212a", "\xa0y"]),
     st.text(alphabet="ab -\u3000\x1c\t", max_size=4),
 )
 MIXED = st.one_of(NUMBERS, TEXTS, st.none(), st.integers(-3, 3))
@@ -101,3 +102,28 @@ def test_texts_read_from_a_file_are_stripped_like_python_strips() -> None:
         assert not problems
         assert typed["product"].tolist() == [padded.strip(), "coal"]
         assert typed["product"].dtype == object
+
+
+BOOLEAN_WORDS = st.sampled_from(
+    ["true", "False", " YES", "n\t", "1", "0", "", " ", "maybe", "\u212a", "\xa0t", "2"]
+)
+
+
+@SETTINGS
+@given(st.lists(BOOLEAN_WORDS, min_size=1, max_size=6), st.sampled_from([object, str]))
+def test_a_true_false_column_at_once_equals_cell_by_cell(words: list[str], dtype: type) -> None:
+    table = next(t for t in TABLES if t.name == "products")
+    n = len(words)
+    raw = pd.DataFrame(
+        {
+            "id": [f"p{i}" for i in range(n)],
+            "name": ["x"] * n,
+            "unit": ["t"] * n,
+            "kind": ["good"] * n,
+            "market": pd.Series(words, dtype=dtype),
+        }
+    )
+    quick, quick_problems = parse_table(raw, table, "products.csv")
+    slow, slow_problems = parse_table(raw, table, "products.csv", at_once=False)
+    pd.testing.assert_frame_equal(quick, slow)
+    assert [repr(p) for p in quick_problems] == [repr(p) for p in slow_problems]

@@ -195,8 +195,36 @@ def _parse_texts_at_once(cells: pd.Series, column: Column) -> np.ndarray | None:
     return texts
 
 
+_WORD = r"^[ \t]*[A-Za-z01]*[ \t]*$"  # ASCII only: lower-cased alike by Python and Arrow
+
+
+def _parse_booleans_at_once(cells: pd.Series, column: Column) -> np.ndarray | None:
+    """A true/false column of booleans, or of texts that are all true/false words or blank
+    (blank cells take the default of a nullable column); None when some cell needs a closer
+    look."""
+    if cells.dtype == bool:
+        return cells.to_numpy()
+    texts = _arrow_strings(cells)
+    if texts is None:
+        return None
+    if not pc.all(pc.fill_null(pc.match_substring_regex(texts, _WORD), True)).as_py():
+        return None
+    words = pc.utf8_lower(pc.utf8_trim(texts, " \t"))
+    blank = pc.fill_null(pc.equal(words, ""), True)
+    true = pc.is_in(words, value_set=pa.array(sorted(_TRUE)))
+    false = pc.is_in(words, value_set=pa.array(sorted(_FALSE)))
+    if not pc.all(pc.or_(blank, pc.or_(true, false))).as_py():
+        return None
+    blank_cells = blank.to_numpy(zero_copy_only=False)
+    if blank_cells.any() and not column.nullable:
+        return None
+    return np.where(blank_cells, bool(column.default), true.to_numpy(zero_copy_only=False))
+
+
 def _parse_at_once(cells: pd.Series, column: Column) -> Any:
     """The parsed column when array operations can vouch for every cell, else None."""
+    if column.type == ColumnType.BOOLEAN and not column.choices:
+        return _parse_booleans_at_once(cells, column)
     if column.type in (ColumnType.NUMBER, ColumnType.INTEGER):
         return _parse_numbers_at_once(cells, column)
     if column.type in (ColumnType.ID, ColumnType.TEXT):

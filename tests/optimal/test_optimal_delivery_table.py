@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from unittest import mock
 
 import hypothesis.strategies as st
 import numpy as np
@@ -10,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from cooplan.model.snapshot import EconomySnapshot
+from cooplan.planning.optimal import deliveries
 from cooplan.planning.optimal.deliveries import (
     NATURE,
     PUBLIC,
@@ -59,9 +61,10 @@ def random_flows(snap: EconomySnapshot, seed: int, regional: bool) -> PlanFlows:
     regions=st.sampled_from([1, 3]),
     n=st.integers(6, 30),
     resources=st.integers(0, 2),
+    block=st.sampled_from([1, 2, 7, 1 << 20]),
 )
 def test_array_deliveries_equal_the_per_product_rule(
-    seed: int, regions: int, n: int, resources: int
+    seed: int, regions: int, n: int, resources: int, block: int
 ) -> None:
     economy = synthetic_economy(
         n,
@@ -75,7 +78,8 @@ def test_array_deliveries_equal_the_per_product_rule(
     snap = economy.snapshot()
     regional = regions > 1
     flows = random_flows(snap, seed, regional)
-    table = plan_deliveries(snap, flows, regional)
+    with mock.patch.object(deliveries, "_PAIRS_PER_BLOCK", block):  # suppliers in blocks
+        table = plan_deliveries(snap, flows, regional)
     reference = per_product_deliveries(snap, flows, regional)
     assert isinstance(table, DeliveryTable)
     assert table == reference  # same deliveries, same order, same quantities to the bit

@@ -78,11 +78,25 @@ def _entries(matrix: sp.csr_matrix) -> tuple[IntArray, IntArray, FloatArray]:
     return rows, matrix.indices.astype(np.int64), matrix.data.astype(np.float64)
 
 
+def _index_type(size: int) -> type[np.signedinteger[Any]]:
+    """The narrowest of int32 and int64 that indexes ``size`` items."""
+    return np.int32 if size < 2**31 else np.int64
+
+
 def _expand(starts: IntArray, counts: IntArray) -> tuple[IntArray, IntArray]:
     """For groups ``[starts[g], starts[g] + counts[g])``: (group of each member, position)."""
-    group = np.repeat(np.arange(counts.size, dtype=np.int64), counts)
-    offsets = np.cumsum(counts) - counts
-    return group, starts[group] + np.arange(group.size, dtype=np.int64) - offsets[group]
+    total = int(counts.sum())
+    index = _index_type(max(total, counts.size, int(starts.max(initial=0)) + 1))
+    group = np.repeat(np.arange(counts.size, dtype=index), counts)
+    offsets = (np.cumsum(counts) - counts).astype(index)
+    position = np.arange(total, dtype=index)
+    position -= offsets[group]
+    position += starts.astype(index)[group]
+    return group, position
+
+
+_PAIRS_PER_BLOCK = 1 << 20
+"""Supplier-use pairs formed at once in :func:`_served` (bounds its working memory)."""
 
 
 def _served(
@@ -94,15 +108,33 @@ def _served(
 ) -> tuple[IntArray, IntArray, FloatArray]:
     """Every (supplier, use) pair of the same product and zone: the supplier's index, the
     use's index and ``share × quantity``, pairs at or below the pool's threshold left out.
-    For each supplier its uses come in their given order."""
-    order = np.argsort(use_key, kind="stable")
-    starts = np.searchsorted(use_key[order], maker_key)
-    counts = np.searchsorted(use_key[order], maker_key, side="right") - starts
-    maker, position = _expand(starts, counts)
-    use = order[position]
-    quantity = share[maker] * use_quantity[use]
-    keep = quantity > threshold[maker_key[maker]]
-    return maker[keep], use[keep], quantity[keep]
+    For each supplier its uses come in their given order. Suppliers are taken in blocks of
+    about ``_PAIRS_PER_BLOCK`` pairs, so the working memory does not grow with the plan."""
+    order = np.argsort(use_key, kind="stable").astype(_index_type(use_key.size))
+    sorted_keys = use_key[order]
+    starts = np.searchsorted(sorted_keys, maker_key)
+    counts = np.searchsorted(sorted_keys, maker_key, side="right") - starts
+    del sorted_keys
+    ends = np.cumsum(counts)
+    found: list[tuple[IntArray, IntArray, FloatArray]] = []
+    first = 0
+    while first < maker_key.size:
+        done = int(ends[first - 1]) if first else 0
+        last = max(first + 1, int(np.searchsorted(ends, done + _PAIRS_PER_BLOCK, side="right")))
+        last = min(last, maker_key.size)
+        group, position = _expand(starts[first:last], counts[first:last])
+        maker = group.astype(_index_type(maker_key.size)) + first
+        use = order[position]
+        del group, position
+        quantity = share[maker] * use_quantity[use]
+        keep = quantity > threshold[maker_key[maker]]
+        found.append((maker[keep], use[keep], quantity[keep]))
+        first = last
+    if not found:
+        return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.int32), np.empty(0)
+    if len(found) == 1:
+        return found[0]
+    return tuple(np.concatenate(parts) for parts in zip(*found, strict=True))  # type: ignore[return-value]
 
 
 class _Rows:
@@ -123,26 +155,37 @@ class _Rows:
         self, *, zone: IntArray, supplier: IntArray, kind: int, **columns: IntArray | FloatArray
     ) -> None:
         """Add deliveries; ``supplier`` −1 for nature, ``kind`` 0 coops, 1 public, 2 surplus."""
-        product = np.asarray(columns["product"], dtype=np.int64)
-        coop_slot = np.asarray(supplier, dtype=np.int64) + 1
-        key = ((product * self.zones + zone) * (self.snap.n_coops + 1) + coop_slot) * 3 + kind
-        self.parts.append({**columns, "key": key})
+        # ((product × zones + zone) × (coops + 1) + supplier + 1) × 3 + kind, in place
+        key = np.array(columns["product"], dtype=np.int64)
+        key *= self.zones
+        key += zone
+        key *= self.snap.n_coops + 1
+        key += supplier
+        key += 1
+        key *= 3
+        key += kind
+        part: dict[str, IntArray | FloatArray] = {"key": key}
+        for name, values in columns.items():
+            dtype = np.float64 if name == "quantity" else np.int32  # as the table holds them
+            part[name] = np.asarray(values, dtype=dtype)
+        self.parts.append(part)
 
     def table(self) -> DeliveryTable:
-        """The deliveries in order, as a DeliveryTable."""
+        """The deliveries in order, as a DeliveryTable (the parts are used up)."""
         snap = self.snap
         names = ("product", "source", "target", "region", "source_region", "quantity")
         if not self.parts:
             empty = {name: np.empty(0) for name in names}
             return DeliveryTable(snap.product_ids, _parties(snap), snap.region_ids, empty)
-        key = np.concatenate([np.asarray(part["key"]) for part in self.parts])
+        key = np.concatenate([part.pop("key") for part in self.parts])
         order = np.argsort(key, kind="stable")
         del key
         columns = {}
-        for name in names:
-            dtype = np.float64 if name == "quantity" else np.int32
-            joined = np.concatenate([np.asarray(part[name], dtype=dtype) for part in self.parts])
+        for name in names:  # each column joined, put in order, and its parts let go
+            joined = np.concatenate([part.pop(name) for part in self.parts])
             columns[name] = joined[order]
+            del joined
+        self.parts = []
         return DeliveryTable(snap.product_ids, _parties(snap), snap.region_ids, columns)
 
 
@@ -272,6 +315,10 @@ def _local_rows(
     surplus = np.maximum(pool - demand - use, 0.0)
     threshold = 1e-12 * pool
     share = mass / pool[m_key]
+    # What the deliveries keep, narrowed once to the table's int32 (see _Rows.add).
+    m_product, m_coop, m_zone = (a.astype(np.int32) for a in (m_product, m_coop, m_zone))
+    u_coop = u_coop.astype(np.int32)
+    coop_region = coop_region.astype(np.int32)
     source_region = coop_region[m_coop]
 
     def common(maker: IntArray, kind: int) -> dict[str, Any]:
@@ -297,7 +344,7 @@ def _local_rows(
     maker, entry, quantity = _served(m_key, share, threshold, p_key, p_quantity)
     rows.add(
         **common(maker, 1),
-        target=np.full(maker.size, snap.n_coops + 1, dtype=np.int64),
+        target=np.full(maker.size, snap.n_coops + 1, dtype=np.int32),
         region=p_label[entry],
         quantity=quantity,
     )
@@ -306,7 +353,7 @@ def _local_rows(
     maker = np.flatnonzero(quantity > threshold[m_key])
     rows.add(
         **common(maker, 2),
-        target=np.full(maker.size, snap.n_coops + 2, dtype=np.int64),
+        target=np.full(maker.size, snap.n_coops + 2, dtype=np.int32),
         region=m_zone[maker] if regional else source_region[maker],
         quantity=quantity[maker],
     )

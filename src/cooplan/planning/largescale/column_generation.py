@@ -8,8 +8,10 @@ starts with the rows the non-substitution plan violates or nearly fills and adds
 the current mix breaks. Pricing a master's row prices ``π`` is a least-cost Leontief problem
 with costs ``c + Gᵀπ``, solved exactly by policy iteration (see :mod:`.leontief`); its values
 ``v`` give both a new column and a Lagrangian bound, which is a feasible dual point of the
-original LP. The loop stops when the mix meets every row and the bound matches its objective
-to the tolerance: the pair is then a primal-dual certificate of optimality.
+original LP. Between exact pricings, quick ones (one rough evaluation, no bound) may supply
+columns that improve the master. The loop stops when the mix meets every row and the bound
+matches its objective to the tolerance: the pair is then a primal-dual certificate of
+optimality.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ _ROWS_PER_ROUND = 400
 _FEASIBILITY = 1e-9  # relative row violation below which a row counts as met
 _SMOOTHING = 0.7  # weight of the best dual point in Wentges smoothing
 _CHECK_GAP = 0.5  # relative gap (× tol) from which the exact certificate is tried
+QUICK_RUN = 3  # quick pricings in a row at most before an exact one (0: exact only)
 
 
 class Outcome:
@@ -54,6 +57,7 @@ class GenerationResult:
     columns: int
     rows: int
     message: str
+    quick_columns: int = 0  # columns found by quick pricings
 
 
 @dataclass
@@ -111,6 +115,7 @@ class ColumnGeneration:
         self.policy: np.ndarray | None = None
         self.values: np.ndarray | None = None
         self.iterations = 0
+        self.quick_columns = 0
         self._plans: dict[tuple[bytes, bool], np.ndarray] = {}
         self._last_plan: dict[bool, np.ndarray] = {}
         # Min-labour: capacities of processes whose product also has an uncapped process are
@@ -178,6 +183,21 @@ class ColumnGeneration:
         else:
             bound = float(self.convex_rhs @ values) - side_value
         return _Pricing(values=values, policy=policy, bound=bound, pi=pi, key=key, plan=plan)
+
+    def _price_quickly(self, pi: np.ndarray) -> _Pricing | None:
+        """A quick column without a bound: the last policy improved under the new costs with
+        the last values, evaluated roughly and improved once more (None where the pricing
+        keeps capacities inside the core or has nothing to start from)."""
+        if self.policy is None or self.values is None or self.internal_rows.size:
+            return None
+        cost = self.lp.side.T @ pi + self.base_cost
+        policy = self.core.improve(cost, self.values, self.policy)
+        values = self.core.evaluate(policy, cost, self.values, rough=True)
+        policy = self.core.improve(cost, values, policy)
+        self.policy, self.values = policy, values
+        return _Pricing(
+            values=values, policy=policy, bound=np.nan, pi=pi, key=policy_digest(policy)
+        )
 
     def _convex_plan(self, pricing: _Pricing) -> np.ndarray:
         return pricing.plan if pricing.plan is not None else self._plan(pricing.policy, True)
@@ -317,6 +337,7 @@ class ColumnGeneration:
         kept_lam: float | None = None
         kept_meets = False
         lam_bar: float | None = None
+        quick_streak = 0
         for iteration in range(1, max_iterations + 1):
             self.iterations = iteration
             if self.deadline is not None and time.perf_counter() > self.deadline:
@@ -353,6 +374,14 @@ class ColumnGeneration:
             else:
                 # Wentges smoothing: price between the best dual point and the master's.
                 smooth = _SMOOTHING * best.pi + (1.0 - _SMOOTHING) * pi
+                if quick_streak < QUICK_RUN:
+                    quick = self._price_quickly(smooth)
+                    if quick is not None and self._improves(quick, pi, sol):
+                        quick_streak += 1
+                        self.quick_columns += 1
+                        self._add_columns(master, self._new_columns(quick))
+                        continue
+                quick_streak = 0
                 pricing = self._price(smooth, phase_one)
                 if not self._improves(pricing, pi, sol):
                     best = self._consider(pricing, best)
@@ -426,4 +455,5 @@ class ColumnGeneration:
             columns=len(self.columns),
             rows=int(self.in_master.sum()),
             message=message,
+            quick_columns=self.quick_columns,
         )

@@ -207,7 +207,8 @@ def solve_large(
         )
     status, certificate = _certify(lp, result.outcome, result.x, result.lam, result.y, result.pi)
     method = (
-        f"{METHOD}; {result.columns} plan columns, {result.rows} side rows in the master, "
+        f"{METHOD}; {result.columns} plan columns ({result.quick_columns} from quick pricings), "
+        f"{result.rows} side rows in the master, "
         f"{core.stats.solves} Krylov solves, {core.stats.matvecs} matrix-vector products"
         + (
             f", {generation.columns.rebuilt} plans solved again"

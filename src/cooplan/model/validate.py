@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -157,10 +158,22 @@ _SPACE_CLASS = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in PYTHON_SPACES) + "]"
 _EDGE_SPACE = f"^{_SPACE_CLASS}|{_SPACE_CLASS}$"
 
 
-def _strings_as_read(cells: pd.Series) -> np.ndarray | None:
-    """Strings without surrounding whitespace, none missing, as an object array of str (equal
-    texts share one object); None when some cell is not such a string (then the caller
-    strips cell by cell)."""
+@dataclass(frozen=True)
+class IdCodes:
+    """A text column as codes: its values are ``distinct[indices]`` (int32 indices into an
+    object array of distinct str). Lets the cross-table checks work on integers."""
+
+    indices: np.ndarray
+    distinct: np.ndarray
+
+    def values(self) -> np.ndarray:
+        """The column as an object array; equal texts share one str object."""
+        return self.distinct[self.indices]
+
+
+def _strings_as_read(cells: pd.Series) -> IdCodes | None:
+    """Strings without surrounding whitespace, none missing, as codes into their distinct
+    values; None when some cell is not such a string (then the caller strips cell by cell)."""
     texts = _arrow_strings(cells)
     if texts is None:
         return None
@@ -171,28 +184,36 @@ def _strings_as_read(cells: pd.Series) -> np.ndarray | None:
     # One str object per distinct text, shared by its cells: an id repeated in 20 million
     # rows is one object, not 20 million.
     encoded = pc.dictionary_encode(texts)
-    distinct = encoded.dictionary.to_numpy(zero_copy_only=False)
-    return distinct[encoded.indices.to_numpy(zero_copy_only=False)]
+    return IdCodes(
+        encoded.indices.to_numpy(zero_copy_only=False),
+        encoded.dictionary.to_numpy(zero_copy_only=False),
+    )
 
 
-def _parse_texts_at_once(cells: pd.Series, column: Column) -> np.ndarray | None:
+def _parse_texts_at_once(
+    cells: pd.Series, column: Column
+) -> tuple[np.ndarray, IdCodes | None] | None:
     """An id or text column of strings only, none empty unless the column is nullable and
-    every value allowed: the stripped strings (defaults for empty cells); else None."""
+    every value allowed: the stripped strings (defaults for empty cells) and, where they are
+    the cells as read, their codes; else None."""
     if len(cells) == 0 or pd.api.types.infer_dtype(cells, skipna=False) != "string":
         return None
     if cells.isna().any():  # a string dtype reports "string" whatever its missing cells
         return None
-    texts = _strings_as_read(cells)
-    if texts is None:
+    codes = _strings_as_read(cells)
+    if codes is not None:
+        texts = codes.values()
+    else:
         texts = np.array([cell.strip() for cell in cells.tolist()], dtype=object)
     empty = texts == ""
     if empty.any():
         if not column.nullable:
             return None
         texts[empty] = column.default
+        codes = None
     if column.choices and not set(pd.unique(texts)) <= set(column.choices):
         return None
-    return texts
+    return texts, codes
 
 
 _WORD = r"^[ \t]*[A-Za-z01]*[ \t]*$"  # ASCII only: lower-cased alike by Python and Arrow
@@ -221,15 +242,18 @@ def _parse_booleans_at_once(cells: pd.Series, column: Column) -> np.ndarray | No
     return np.where(blank_cells, bool(column.default), true.to_numpy(zero_copy_only=False))
 
 
-def _parse_at_once(cells: pd.Series, column: Column) -> Any:
-    """The parsed column when array operations can vouch for every cell, else None."""
-    if column.type == ColumnType.BOOLEAN and not column.choices:
-        return _parse_booleans_at_once(cells, column)
-    if column.type in (ColumnType.NUMBER, ColumnType.INTEGER):
-        return _parse_numbers_at_once(cells, column)
+def _parse_at_once(cells: pd.Series, column: Column) -> tuple[Any, IdCodes | None] | None:
+    """The parsed column (and a text column's codes, where it has them) when array operations
+    can vouch for every cell, else None."""
     if column.type in (ColumnType.ID, ColumnType.TEXT):
         return _parse_texts_at_once(cells, column)
-    return None
+    if column.type == ColumnType.BOOLEAN and not column.choices:
+        values = _parse_booleans_at_once(cells, column)
+    elif column.type in (ColumnType.NUMBER, ColumnType.INTEGER):
+        values = _parse_numbers_at_once(cells, column)
+    else:
+        return None
+    return None if values is None else (values, None)
 
 
 def _typed_column(values: Any, column: Column) -> pd.Series:
@@ -250,13 +274,20 @@ def _typed_column(values: Any, column: Column) -> pd.Series:
 
 
 def parse_table(
-    raw: pd.DataFrame, table: Table, file: str, *, at_once: bool = True
+    raw: pd.DataFrame,
+    table: Table,
+    file: str,
+    *,
+    at_once: bool = True,
+    codes: dict[str, IdCodes] | None = None,
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Parse a raw table column by column; returns the typed table and the problems found.
 
     ``at_once``: a column whose cells are all valid (checked with array operations) is parsed
     without a Python call per cell; any other column, and every column with ``at_once=False``,
-    is parsed cell by cell, which names each bad cell. Both give the same table."""
+    is parsed cell by cell, which names each bad cell. Both give the same table. ``codes``,
+    when given, receives the codes of the text columns parsed at once (by column name), for
+    :func:`check_tables`."""
     problems: list[Problem] = []
     missing = [c.name for c in table.columns if c.required and c.name not in raw.columns]
     for name in missing:
@@ -278,7 +309,9 @@ def parse_table(
             continue
         quick = _parse_at_once(raw[column.name], column) if at_once else None
         if quick is not None:
-            data[column.name] = quick
+            data[column.name], found_codes = quick
+            if codes is not None and found_codes is not None:
+                codes[column.name] = found_codes
             continue
         cells = raw[column.name].tolist()
         parsed: list[Any] = []
@@ -309,10 +342,30 @@ def parse_table(
 class _Checker:
     """Cross-table checks over parsed tables; collects problems."""
 
-    def __init__(self, tables: Mapping[str, pd.DataFrame], files: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        tables: Mapping[str, pd.DataFrame],
+        files: Mapping[str, str],
+        codes: Mapping[tuple[str, str], IdCodes],
+    ) -> None:
         self.t = tables
         self.files = files
+        self.codes = codes
         self.problems: list[Problem] = []
+
+    def _keys(self, name: str, columns: tuple[str, ...]) -> pd.Series | pd.DataFrame:
+        """Values that are equal where the rows' ``columns`` are equal: one int64 per row from
+        the columns' codes where every column has them, else the columns themselves."""
+        found = [self.codes.get((name, column)) for column in columns]
+        sizes = [1 if codes is None else codes.distinct.size for codes in found]
+        if any(codes is None for codes in found) or np.prod(sizes, dtype=float) >= 2**62:
+            return self.t[name][list(columns)]
+        key = np.zeros(self.t[name].shape[0], dtype=np.int64)
+        for codes in found:
+            assert codes is not None
+            key *= codes.distinct.size
+            key += codes.indices
+        return pd.Series(key)
 
     def add(self, table: str, message: str, **kw: Any) -> None:
         self.problems.append(Problem(self.files[table], message, **kw))
@@ -331,7 +384,7 @@ class _Checker:
         if frame.empty or not table.key:
             return
         keys = frame[list(table.key)]  # ids: str, or None where missing
-        dup = keys.duplicated(keep="first")
+        dup = self._keys(name, table.key).duplicated(keep="first")
         for row in np.flatnonzero(dup.to_numpy()):
             value = "/".join(str(key) for key in keys.iloc[row].tolist())
             self.add(
@@ -348,7 +401,12 @@ class _Checker:
         if frame.empty:
             return
         values = frame[column]
-        suspects = np.flatnonzero(~values.isin(known).to_numpy())  # unknown or empty
+        coded = self.codes.get((name, column))
+        if coded is not None:  # each distinct value looked up once
+            listed = pd.Series(coded.distinct, dtype=object).isin(known).to_numpy()
+            suspects = np.flatnonzero(~listed[coded.indices])
+        else:
+            suspects = np.flatnonzero(~values.isin(known).to_numpy())  # unknown or empty
         cells = values.to_numpy(dtype=object)
         for row, value in zip((suspects + 1).tolist(), cells[suspects].tolist(), strict=True):
             if _is_empty(value):
@@ -484,9 +542,15 @@ def _check_structure(ch: _Checker) -> None:
     )
 
 
-def check_tables(tables: Mapping[str, pd.DataFrame], files: Mapping[str, str]) -> list[Problem]:
-    """All cross-table problems of parsed tables (ids, duplicates, structure)."""
-    ch = _Checker(tables, files)
+def check_tables(
+    tables: Mapping[str, pd.DataFrame],
+    files: Mapping[str, str],
+    codes: Mapping[tuple[str, str], IdCodes] | None = None,
+) -> list[Problem]:
+    """All cross-table problems of parsed tables (ids, duplicates, structure). ``codes``
+    (by table and column, from :func:`parse_table`) makes the id checks integer work; the
+    problems found are the same with or without them."""
+    ch = _Checker(tables, files, codes or {})
     for table in TABLES:
         ch.duplicates(table.name)
     product_ids = set(tables["products"]["id"])
@@ -538,6 +602,7 @@ def build_economy(
     files = {t.name: (files or {}).get(t.name, f"{t.name}.csv") for t in TABLES}
     problems: list[Problem] = []
     parsed: dict[str, pd.DataFrame] = {}
+    codes: dict[tuple[str, str], IdCodes] = {}  # id columns as integers, for the checks
     for table in TABLES:
         raw = raw_tables.get(table.name)
         if raw is None:
@@ -552,10 +617,15 @@ def build_economy(
                 )
             parsed[table.name] = pd.DataFrame(columns=list(table.column_names))
             continue
-        parsed[table.name], found = parse_table(raw, table, files[table.name])
+        table_codes: dict[str, IdCodes] = {}
+        parsed[table.name], found = parse_table(raw, table, files[table.name], codes=table_codes)
+        codes.update(
+            {(table.name, column): found_codes for column, found_codes in table_codes.items()}
+        )
         problems += found
     if not problems:
-        problems += check_tables(parsed, files)
+        problems += check_tables(parsed, files, codes)
+    del codes
     error = InputError.collect(problems, summary=f"invalid economy {source}")
     if error is not None:
         raise error

@@ -350,7 +350,7 @@ def write_section(path: Path, text: str, name: str) -> None:
     if start in old and end in old:
         before = old.split(start)[0]
         after = old.split(end, 1)[1].lstrip("\n")
-        path.write_text(before + block + after)
+        path.write_text(before + block + ("\n" + after if after else ""))
     else:
         path.write_text(old + ("\n" if old else "") + block)
 

@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+from machine import describe
+
 from cooplan.io import load_economy, write_economy
 from cooplan.synthetic import synthetic_economy
 
@@ -51,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = len(economy.inputs)
         del economy
     peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6  # kB on Linux
+    print(f"machine: {describe()}")
     print("| products | input rows | load_economy (s, best) | peak resident (GB) |")
     print("|---:|---:|---:|---:|")
     print(f"| {args.size:,} | {rows:,} | {min(times):.1f} | {peak_gb:.2f} |")

@@ -15,8 +15,10 @@ from optimal_builders import check_deliveries
 from test_optimal_random import random_economy
 
 import cooplan.planning.largescale.solve as large_solve
+import cooplan.planning.largescale.threads as threads_module
 import cooplan.planning.optimal.api as optimal_api
 from cooplan.cli import main
+from cooplan.errors import InputError
 from cooplan.io import write_economy
 from cooplan.model.economy import Economy
 from cooplan.planning.mechanism import RunStatus, get_mechanism
@@ -214,3 +216,52 @@ def test_the_command_prints_a_feasible_plan_and_exits_1(
     data = json.loads(out.read_text())
     assert data["status"] == "feasible"
     assert data["objective_bound"] >= data["objective_value"]
+
+
+# --- tuning the structured solver: threads and plan memory change its time, not its plan ------
+
+
+def spy_on_solve_large(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """Record the keyword arguments of every call of the real ``solve_large``."""
+    real = large_solve.solve_large
+    calls: list[dict[str, Any]] = []
+
+    def recorded(snapshot: Any, objective: str, **options: Any) -> Any:
+        calls.append(options)
+        return real(snapshot, objective, **options)
+
+    monkeypatch.setattr(largescale_bridge, "_module", lambda: SimpleNamespace(solve_large=recorded))
+    return calls
+
+
+def test_threads_and_plan_memory_reach_the_solver_and_keep_the_plan(
+    monkeypatch: pytest.MonkeyPatch, big: Economy, tmp_path: Path
+) -> None:
+    folder = write_economy(big, tmp_path / "big")
+    calls = spy_on_solve_large(monkeypatch)
+    # Split even this economy's small matrices, so that the threaded products run.
+    monkeypatch.setattr(threads_module, "MIN_NONZEROS", 0)
+    plans = []
+    for extra in ([], ["--threads", "2", "--plan-memory", "0"], ["--threads", "all"]):
+        out = tmp_path / f"plan{len(plans)}.json"
+        assert main(["plan", str(folder), "--json", str(out), "--quiet", *extra]) == 0
+        plans.append(json.loads(out.read_text()))
+    assert "threads" not in calls[0] and "plan_memory_bytes" not in calls[0]
+    assert calls[1]["threads"] == 2 and calls[1]["plan_memory_bytes"] == 0
+    assert calls[2]["threads"] == threads_module.available_threads()
+    for other in plans[1:]:
+        assert other["status"] == plans[0]["status"] == "optimal"
+        assert other["objective_value"] == pytest.approx(plans[0]["objective_value"], rel=1e-9)
+
+
+def test_bad_tuning_is_an_input_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    economy = random_economy(3)
+    with pytest.raises(InputError, match="threads"):
+        plan(economy, "fulfilment", threads=0)
+    with pytest.raises(InputError, match="plan_memory_bytes") as raised:
+        plan(economy, "fulfilment", plan_memory_bytes=-1)
+    assert raised.value.problems[0].value == -1
+    folder = write_economy(economy, tmp_path / "small")
+    assert main(["plan", str(folder), "--threads", "many"]) == InputError.exit_code
+    printed = capsys.readouterr().err
+    assert "--threads" in printed and "many" in printed

@@ -7,8 +7,10 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from cooplan.cli.options import ARGUMENTS
 from cooplan.cli.output import console, fmt, working, write_json
 from cooplan.io import load_economy
+from cooplan.planning.largescale.threads import parse_threads
 from cooplan.planning.optimal.api import plan
 from cooplan.planning.optimal.result import Objective, PlanResult
 
@@ -133,6 +135,19 @@ def register(app: typer.Typer) -> None:
         time_limit: float = typer.Option(
             600.0, "--time-limit", min=1.0, help="Seconds for the whole solve."
         ),
+        threads: str | None = typer.Option(
+            None,
+            "--threads",
+            help="CPU threads for the large-scale solver's sparse products: a number or "
+            "'all' (default: COOPLAN_THREADS, else 1). Same plan whatever the number.",
+        ),
+        plan_memory: float | None = typer.Option(
+            None,
+            "--plan-memory",
+            min=0.0,
+            help="GiB the large-scale solver may keep for plans outside its current mix "
+            "(default 2); less memory, more time, same plan.",
+        ),
         json_file: Path | None = typer.Option(None, "--json", help="Write the plan as JSON."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No tables on the console."),
     ) -> None:
@@ -142,6 +157,8 @@ def register(app: typer.Typer) -> None:
         diagnosis is printed and written to the JSON file), or only feasible when the time
         limit came before optimality was proven (the plan is printed with its gap).
         """
+        thread_count = None if threads is None else parse_threads(threads, ARGUMENTS, "--threads")
+        memory = None if plan_memory is None else int(plan_memory * 2**30)
         economy = load_economy(folder)
         rules = None
         if rules_file is not None:
@@ -156,6 +173,8 @@ def register(app: typer.Typer) -> None:
                 mobility_share=mobility_share,
                 tie_break=tie_break,
                 time_limit_s=time_limit,
+                threads=thread_count,
+                plan_memory_bytes=memory,
             )
         if not quiet:
             _print_summary(result)

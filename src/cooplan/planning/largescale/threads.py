@@ -37,25 +37,33 @@ def available_threads() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def default_threads() -> int:
-    """Threads when none are asked for: ``COOPLAN_THREADS`` (a number, or ``all`` for every
-    core) if set, else 1; the gain measured on a shared 2-core machine (0.9–1.3×) did not
-    justify taking every core unasked."""
-    configured = os.environ.get("COOPLAN_THREADS", "").strip().lower()
-    if not configured:
-        return 1
+def parse_threads(text: str, source: str = "environment", name: str = "COOPLAN_THREADS") -> int:
+    """A thread count written as a whole number ≥ 1 or ``all`` (every core this process may
+    run on); raises :class:`InputError` naming ``source`` and ``name`` otherwise."""
+    configured = text.strip().lower()
     if configured == "all":
         return available_threads()
     try:
-        return max(1, int(configured))
-    except ValueError as error:
+        count = int(configured)
+    except ValueError:
+        count = 0
+    if count < 1:
         raise InputError.single(
-            "environment",
-            "COOPLAN_THREADS must be a whole number or 'all'",
-            column="COOPLAN_THREADS",
-            value=configured,
-            fix="e.g. COOPLAN_THREADS=8",
-        ) from error
+            source,
+            f"{name} must be a whole number of at least 1, or 'all'",
+            column=name,
+            value=text,
+            fix=f"e.g. {name}=2, or {name}=all for every core",
+        )
+    return count
+
+
+def default_threads() -> int:
+    """Threads when none are asked for: ``COOPLAN_THREADS`` (a number, or ``all`` for every
+    core) if set, else 1; the gain measured on shared 2-core machines (0.9–1.3× for whole
+    solves) did not justify taking every core unasked."""
+    configured = os.environ.get("COOPLAN_THREADS", "").strip()
+    return parse_threads(configured) if configured else 1
 
 
 def _executor(threads: int) -> ThreadPoolExecutor:

@@ -94,6 +94,22 @@ def _share(mobility_share: float | None, rules: MobilityRules | None) -> float:
     return share
 
 
+def _check_tuning(threads: int | None, plan_memory_bytes: int | None) -> None:
+    checks = (
+        ("threads", threads, 1, "a whole number of CPU threads, e.g. 2"),
+        ("plan_memory_bytes", plan_memory_bytes, 0, "bytes for kept plans, e.g. 2**31"),
+    )
+    for name, value, least, fix in checks:
+        if value is not None and value < least:
+            raise InputError.single(
+                ARGUMENTS,
+                f"{name} must be at least {least}",
+                column=name,
+                value=value,
+                fix=f"give {fix}",
+            )
+
+
 def coop_groups(economy: Economy, snap: EconomySnapshot) -> np.ndarray:
     """Innermost group of each coop as a dense label (from coops.csv when no groups table)."""
     if snap.group_ids:
@@ -114,6 +130,8 @@ def plan(
     large_scale_threshold: int = largescale_bridge.DEFAULT_THRESHOLD,
     tie_break: bool = True,
     highs_fallback: bool = True,
+    threads: int | None = None,
+    plan_memory_bytes: int | None = None,
 ) -> PlanResult:
     """The optimal plan of ``economy`` for ``objective``.
 
@@ -130,9 +148,13 @@ def plan(
     cannot certify its answer, HiGHS solves the LP in the time left (``highs_fallback``),
     and when that does not give an optimum either, the structured solver's plan is returned
     as ``feasible`` if it meets every constraint (its certificate bounds the gap).
+    ``threads`` (CPU threads for its sparse products; default ``COOPLAN_THREADS``, else 1)
+    and ``plan_memory_bytes`` (bytes for the plans of columns outside its current mix;
+    default 2 GiB) tune that solver: they change the time it takes, never its answer.
     """
     goal = _objective(objective)
     share = _share(mobility_share, rules)
+    _check_tuning(threads, plan_memory_bytes)
     if not harmony_tolerance > 0:
         raise InputError.single(
             ARGUMENTS,
@@ -165,6 +187,7 @@ def plan(
         large_scale=largescale_bridge.eligible(lp, snap, large_scale_threshold),
         highs_fallback=highs_fallback,
         tie_break=tie_break,
+        tuning=largescale_bridge.Tuning(threads, plan_memory_bytes),
     )
     info = SolverInfo(solver_name, solution.time_s, solution.iterations, note)
     base = PlanResult(
@@ -206,6 +229,7 @@ def _solve(
     large_scale: bool,
     highs_fallback: bool,
     tie_break: bool,
+    tuning: largescale_bridge.Tuning,
 ) -> tuple[LinearProgram, LPSolution, str, str]:
     """Solve ``lp`` within ``time_limit_s`` (see :func:`plan`); returns the LP solved, its
     solution, the solver's name and a note on how the answer was found."""
@@ -214,7 +238,11 @@ def _solve(
     reason = ""
     if large_scale:
         outcome = largescale_bridge.solve_with_large_scale(
-            snap, lp, tolerance=tolerance, time_limit_s=time_limit_s
+            snap,
+            lp,
+            tolerance=tolerance,
+            time_limit_s=time_limit_s,
+            tuning=tuning,
         )
         if outcome.solution is not None:
             return lp, outcome.solution, outcome.name, outcome.note

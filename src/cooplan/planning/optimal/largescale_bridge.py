@@ -42,6 +42,22 @@ class BridgeOutcome:
     feasible: LPSolution | None = None
 
 
+@dataclass(frozen=True)
+class Tuning:
+    """Settings of the structured solver that change the time it takes, never its answer."""
+
+    threads: int | None = None  # CPU threads for its sparse products (None: COOPLAN_THREADS)
+    plan_memory_bytes: int | None = None  # bytes for plans outside the mix (None: 2 GiB)
+
+    def options(self) -> dict[str, int]:
+        """The keyword arguments of ``solve_large`` that are set."""
+        given = {"threads": self.threads, "plan_memory_bytes": self.plan_memory_bytes}
+        return {name: value for name, value in given.items() if value is not None}
+
+
+DEFAULT_TUNING = Tuning()
+
+
 def eligible(lp: LinearProgram, snap: EconomySnapshot, threshold: int) -> bool:
     """Single region (no transport modelled), no mobility, fulfilment or min-labour, big."""
     return (
@@ -65,14 +81,18 @@ def solve_with_large_scale(
     *,
     tolerance: float = 1e-6,
     time_limit_s: float | None = None,
+    tuning: Tuning = DEFAULT_TUNING,
 ) -> BridgeOutcome:
-    """Solve ``lp`` with ``solve_large`` and map its answer onto ``lp``'s vectors."""
+    """Solve ``lp`` with ``solve_large`` (tuned by ``tuning``) and map its answer onto
+    ``lp``'s vectors."""
     module = _module()
     solve_large = getattr(module, "solve_large", None) if module is not None else None
     if solve_large is None:
         return BridgeOutcome(None, "", "large-scale solver not available")
     new_highs()  # swallow HiGHS's one-time banner before the other solver creates an instance
-    answer = solve_large(snap, lp.objective.value, tol=tolerance, max_time_s=time_limit_s)
+    answer = solve_large(
+        snap, lp.objective.value, tol=tolerance, max_time_s=time_limit_s, **tuning.options()
+    )
     name = "largescale"
     method = str(getattr(answer, "method", ""))
     status = str(getattr(answer.status, "value", answer.status))

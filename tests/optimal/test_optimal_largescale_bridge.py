@@ -176,11 +176,33 @@ def test_with_time_left_highs_finds_the_optimum(
 def test_an_answer_without_dual_prices_is_not_called_feasible(
     monkeypatch: pytest.MonkeyPatch, synthetic: Economy, optimum: float
 ) -> None:
-    # After 3 iterations there is a plan but no dual point yet: HiGHS must solve it.
-    stop_early(monkeypatch, iterations=3)
+    # A stopped answer with a plan but no dual point (zero prices, which the solver's own
+    # check rejects: d·y = 0 < 1): HiGHS must solve the economy.
+    def solve_large(snapshot: Any, objective: str, **_: Any) -> SimpleNamespace:
+        answer = highs_answer(snapshot, objective, certified=False)
+        answer.status = SimpleNamespace(value="not_certified")
+        for name in ("product_prices", "labour_prices", "resource_prices"):
+            setattr(answer, name, np.zeros_like(getattr(answer, name)))
+        answer.certificate = SimpleNamespace(
+            primal_infeasibility=0.0, dual_infeasibility=1.0, complementarity_gap=1.0
+        )
+        return answer
+
+    monkeypatch.setattr(
+        largescale_bridge, "_module", lambda: SimpleNamespace(solve_large=solve_large)
+    )
     result = plan(synthetic, "fulfilment", large_scale_threshold=0, highs_fallback=False)
     assert result.is_optimal and result.solver is not None and result.solver.name == "highs"
     assert result.objective_value == pytest.approx(optimum, rel=1e-9)
+
+
+def test_a_solve_stopped_after_its_first_pricings_already_has_a_bound(
+    monkeypatch: pytest.MonkeyPatch, synthetic: Economy, optimum: float
+) -> None:
+    # The first pricing prices every side row, so the bound is finite from the start.
+    stop_early(monkeypatch, iterations=2)
+    result = plan(synthetic, "fulfilment", large_scale_threshold=0, highs_fallback=False)
+    check_feasible(result, synthetic, optimum)
 
 
 @pytest.fixture(scope="module")

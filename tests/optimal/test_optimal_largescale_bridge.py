@@ -196,15 +196,6 @@ def test_an_answer_without_dual_prices_is_not_called_feasible(
     assert result.objective_value == pytest.approx(optimum, rel=1e-9)
 
 
-def test_a_solve_stopped_after_its_first_pricings_already_has_a_bound(
-    monkeypatch: pytest.MonkeyPatch, synthetic: Economy, optimum: float
-) -> None:
-    # The first pricing prices every side row, so the bound is finite from the start.
-    stop_early(monkeypatch, iterations=2)
-    result = plan(synthetic, "fulfilment", large_scale_threshold=0, highs_fallback=False)
-    check_feasible(result, synthetic, optimum)
-
-
 @pytest.fixture(scope="module")
 def big() -> Economy:
     """2,600 goods × 2 techniques: above the default threshold of 5,000 processes."""

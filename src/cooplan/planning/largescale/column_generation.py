@@ -310,14 +310,6 @@ class ColumnGeneration:
         lp = self.lp
         n_side = lp.side_rhs.size
         pi0 = np.zeros(n_side) if start_pi is None else np.maximum(start_pi, 0.0)
-        if start_pi is None and self.fulfilment:
-            # Fulfilment costs nothing but side rows, so at zero prices every plan is free and
-            # the bound infinite; and with prices on a few rows only, a plan can avoid them all
-            # (every product has techniques in other coops), so the bound stays infinite (at
-            # 10⁶ products with 1,000 tight coops for the whole 300 s measured). The first
-            # pricing prices every row at 1/limit, a use of every row's whole limit alike: no
-            # plan avoids all rows, so the bound is finite from the first pricing on.
-            pi0 = 1.0 / self.row_scale
         pi0[self.internal] = 0.0  # in-core capacities are priced by the pricing itself
         first = self._price(pi0, phase_one=False)
         cols = self._new_columns(first)
@@ -338,8 +330,6 @@ class ColumnGeneration:
         master.set_phase(phase_one)
 
         best: _Pricing | None = None
-        if self.fulfilment and np.isfinite(first.bound):
-            best = first  # a feasible dual point: smoothing leans on it until a better one
         # A stopped run returns the latest mix that meets every side row (before there is one,
         # the latest mix, or the first pricing's convexity plan).
         kept_weights = np.zeros(len(self.columns))

@@ -33,6 +33,7 @@ _FEASIBILITY = 1e-9  # relative row violation below which a row counts as met
 _SMOOTHING = 0.7  # weight of the best dual point in Wentges smoothing
 _CHECK_GAP = 0.5  # relative gap (× tol) from which the exact certificate is tried
 QUICK_RUN = 3  # quick pricings in a row at most before an exact one (0: exact only)
+BOUNDLESS_PRICINGS = 20  # fulfilment: exact pricings without a finite bound before one at 1/h
 
 
 class Outcome:
@@ -116,6 +117,7 @@ class ColumnGeneration:
         self.values: np.ndarray | None = None
         self.iterations = 0
         self.quick_columns = 0
+        self.boundless = 0  # exact fulfilment pricings so far without any finite bound
         self._plans: dict[tuple[bytes, bool], np.ndarray] = {}
         self._last_plan: dict[bool, np.ndarray] = {}
         # Min-labour: capacities of processes whose product also has an uncapped process are
@@ -402,6 +404,8 @@ class ColumnGeneration:
                 primal = lam if self.fulfilment else self.columns.mix_cost(sol.weights)
                 best = self._consider(pricing, best)
                 assert best is not None
+                if self.fulfilment and not np.isfinite(best.bound):
+                    best = self._price_every_row(master, best)
                 size = abs(primal) + abs(best.bound)
                 gap = abs(primal - best.bound) / size if size > 0 else 0.0
                 if elastic_free and gap <= _CHECK_GAP * self.tol:
@@ -431,6 +435,24 @@ class ColumnGeneration:
         reason = "time limit reached" if self.iterations < max_iterations else "iteration limit"
         x_kept = self.columns.mix(kept_weights)
         return self._result(Outcome.STOPPED, x_kept, kept_lam, dual, reason)
+
+    def _price_every_row(self, master: RestrictedMaster, best: _Pricing) -> _Pricing:
+        """After ``BOUNDLESS_PRICINGS`` fulfilment pricings with no finite bound, one pricing
+        at ``1/h_r`` on every side row (its plan joins the master): the best dual point then.
+
+        Fulfilment costs nothing but side rows, so a plan that avoids every priced row is
+        free, ``d·v = 0`` and the bound infinite; with a few coops priced, each product's
+        other technique (in another coop) avoids them (measured: no finite bound in 300 s
+        at 10⁶ products with 1,000 tight coops). Priced at ``1/h_r`` everywhere — using any
+        row's whole limit costs the same — no plan is free. Not done from the start: where a
+        finite bound comes soon (within 15 pricings on the benchmark economies) it costs more
+        than it saves (docs/largescale.md)."""
+        self.boundless += 1
+        if self.boundless != BOUNDLESS_PRICINGS:
+            return best
+        everywhere = self._price(1.0 / self.row_scale, phase_one=False)
+        self._add_columns(master, self._new_columns(everywhere))
+        return self._consider(everywhere, best)
 
     def _certifies(self, result: GenerationResult) -> bool:
         """Whether the pair passes the certificate against the original LP at ``tol``."""

@@ -55,13 +55,18 @@ def highs_answer(
     )
 
 
+def provide_solver(monkeypatch: pytest.MonkeyPatch, solve_large: Any) -> None:
+    """The bridge finds ``solve_large`` as the large-scale package's solver."""
+    monkeypatch.setattr(
+        largescale_bridge, "_module", lambda: SimpleNamespace(solve_large=solve_large)
+    )
+
+
 def use_module(monkeypatch: pytest.MonkeyPatch, **spoil: Any) -> None:
     def solve_large(snapshot: Any, objective: str, **_: Any) -> SimpleNamespace:
         return highs_answer(snapshot, objective, **spoil)
 
-    monkeypatch.setattr(
-        largescale_bridge, "_module", lambda: SimpleNamespace(solve_large=solve_large)
-    )
+    provide_solver(monkeypatch, solve_large)
 
 
 def test_certified_answer_is_used_and_reported(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -188,9 +193,7 @@ def test_an_answer_without_dual_prices_is_not_called_feasible(
         )
         return answer
 
-    monkeypatch.setattr(
-        largescale_bridge, "_module", lambda: SimpleNamespace(solve_large=solve_large)
-    )
+    provide_solver(monkeypatch, solve_large)
     result = plan(synthetic, "fulfilment", large_scale_threshold=0, highs_fallback=False)
     assert result.is_optimal and result.solver is not None and result.solver.name == "highs"
     assert result.objective_value == pytest.approx(optimum, rel=1e-9)
@@ -243,7 +246,7 @@ def spy_on_solve_large(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         calls.append(options)
         return real(snapshot, objective, **options)
 
-    monkeypatch.setattr(largescale_bridge, "_module", lambda: SimpleNamespace(solve_large=recorded))
+    provide_solver(monkeypatch, recorded)
     return calls
 
 

@@ -39,3 +39,37 @@ def test_a_free_demand_plan_makes_the_master_unbounded_after_warm_starts() -> No
             assert solution.elastic == 0.0
             # λ is limited by the rows: at most 1 / (least use of a set of demand) ...
             assert -solution.objective <= 1.0 / min(u[step] for u in USAGE[: step + 1]) + 1e-9
+
+
+def _fresh_objective(costs: list[float], usage: np.ndarray, rhs: np.ndarray) -> float:
+    """The same master built in one go and solved cold."""
+    master = RestrictedMaster(penalty=1e3)
+    for cost in costs:
+        master.add_column(cost, np.empty(0), True)
+    master.add_rows(np.arange(rhs.size), rhs, usage)
+    return master.solve().objective
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_warm_primal_and_dual_simplex_steps_reach_the_cold_optimum(seed: int) -> None:
+    # Columns alone are followed by the primal simplex, new rows by the dual simplex; either
+    # way the warm answer is the optimum of the master solved from scratch.
+    rng = np.random.default_rng(seed)
+    n_rows, n_cols = 12, 30
+    usage = rng.uniform(0.0, 2.0, (n_rows, n_cols))
+    rhs = rng.uniform(0.5, 1.5, n_rows)
+    costs = rng.uniform(1.0, 3.0, n_cols).tolist()
+    master = RestrictedMaster(penalty=1e3)
+    rows_in = 0
+    strategies = []
+    for k in range(n_cols):
+        master.add_column(costs[k], usage[:rows_in, k], True)
+        if k % 7 == 6 and rows_in < n_rows:
+            new = np.arange(rows_in, min(rows_in + 4, n_rows))
+            master.add_rows(new, rhs[new], usage[new, : k + 1])
+            rows_in = new[-1] + 1
+        solution = master.solve()
+        strategies.append(master.last_simplex)
+        expected = _fresh_objective(costs[: k + 1], usage[:rows_in, : k + 1], rhs[:rows_in])
+        assert solution.objective == pytest.approx(expected, rel=1e-9, abs=1e-9)
+    assert strategies[:2] == ["dual", "primal"] and strategies[6] == "dual"

@@ -119,7 +119,7 @@ class ColumnGeneration:
         self.quick_columns = 0
         self.boundless = 0  # exact fulfilment pricings so far without any finite bound
         self._plans: dict[tuple[bytes, bool], np.ndarray] = {}
-        self._last_plan: dict[bool, np.ndarray] = {}
+        self._last_levels: dict[bool, np.ndarray] = {}
         # Min-labour: capacities of processes whose product also has an uncapped process are
         # kept inside the Leontief pricing (bounded_least_cost), never as master rows.
         self.internal = np.zeros(lp.side_rhs.size, dtype=bool)
@@ -145,11 +145,12 @@ class ColumnGeneration:
         key = (policy_digest(policy), convex)
         if key not in self._plans:
             rhs = self.convex_rhs if convex else self.lp.demand
-            last = self._last_plan.get(convex)
-            guess = None if last is None else last[policy]
+            # Each product's level in the last plan of this kind: a policy a few switches
+            # away makes about the same amounts, whichever process makes them.
+            guess = self._last_levels.get(convex)
             self._plans = {k: v for k, v in self._plans.items() if k[0] == key[0]}
             self._plans[key] = self.core.plan(policy, rhs, guess)
-            self._last_plan[convex] = self._plans[key]
+            self._last_levels[convex] = self._plans[key][policy]
         return self._plans[key]
 
     # -- pricing ---------------------------------------------------------------------------

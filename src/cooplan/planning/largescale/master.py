@@ -51,7 +51,7 @@ class RestrictedMaster:
     costs: list[float] = field(default_factory=list)
     convex: list[bool] = field(default_factory=list)
     phase_one: bool = False
-    rows_changed: bool = True  # rows or costs changed since the last solve (dual simplex next)
+    rows_changed: bool = True  # rows added since the last solve (dual simplex next)
     last_simplex: str = ""  # "primal" or "dual": the simplex of the last solve
 
     def __post_init__(self) -> None:
@@ -119,15 +119,14 @@ class RestrictedMaster:
             h.changeColCost(col, 0.0 if phase_one else self.costs[k] / self.cost_scale)
         for col in self._elastic_cols:
             h.changeColCost(col, 1.0 if phase_one else self.penalty)
-        self.rows_changed = True
 
     def solve(self) -> MasterSolution:
         """Solve the master (warm-started simplex); raises RuntimeError if HiGHS fails.
 
-        New columns leave the last basis primal feasible, so the primal simplex goes on
-        from it; new rows or costs leave it dual feasible, so the dual simplex does (at
-        10⁵ products with 495 working rows: 22 s of master solves instead of 59 s with the
-        dual simplex throughout, same iterations).
+        New columns and new costs (a change of phase) leave the last basis primal feasible,
+        so the primal simplex goes on from it; new rows leave it dual feasible, so the dual
+        simplex does (at 10⁵ products with 495 working rows: 22 s of master solves instead
+        of 59 s with the dual simplex throughout, same iterations).
         """
         h = self.highs
         self.last_simplex = "dual" if self.rows_changed else "primal"

@@ -217,9 +217,10 @@ class LeontiefCore:
         self._order = order
         self._sorted_rows = main_row[order]
         self._starts = np.searchsorted(self._sorted_rows, np.arange(self.n_rows))
-        counts = np.diff(np.append(self._starts, order.size))
+        self._counts = np.diff(np.append(self._starts, order.size))  # processes per product
         # Every product with the same number of processes (one each in an input-output
         # table, two in the benchmarks): the improvement step works on a rows × k array.
+        counts = self._counts
         self._uniform = int(counts[0]) if counts.size and np.all(counts == counts[0]) else 0
         self._cache: tuple[bytes, sp.csc_matrix, sp.csr_matrix] | None = None
         # On the CPU, A_π is kept in per-product slots and rewritten where the policy changes
@@ -294,7 +295,7 @@ class LeontiefCore:
             best = qs[first]
         else:
             best = np.minimum.reduceat(qs, self._starts)
-            is_best = qs <= np.repeat(best, np.diff(np.append(self._starts, qs.size)))
+            is_best = qs <= np.repeat(best, self._counts)
             hits = np.flatnonzero(is_best)
             first = hits[np.r_[True, self._sorted_rows[hits[1:]] != self._sorted_rows[hits[:-1]]]]
         candidate = self._order[first]

@@ -17,13 +17,14 @@ optimality.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from cooplan.planning.largescale.bounded import bounded_least_cost
 from cooplan.planning.largescale.certificate import optimality_certificate
 from cooplan.planning.largescale.columns import DEFAULT_BUDGET_BYTES, ColumnStore, policy_digest
+from cooplan.planning.largescale.crossover import CROSSOVER_GAP, CrossoverPoint, crossover
 from cooplan.planning.largescale.leontief import LeontiefCore
 from cooplan.planning.largescale.master import MasterSolution, RestrictedMaster
 from cooplan.planning.largescale.problem import Objective, PlanningLP
@@ -59,6 +60,9 @@ class GenerationResult:
     rows: int
     message: str
     quick_columns: int = 0  # columns found by quick pricings
+    crossovers: int = 0  # crossovers tried (crossover.py)
+    crossover_rounds: int = 0  # rounds of the crossover that certified (0: none did)
+    crossover_rows: int = 0  # its working rows (side and sign rows)
 
 
 @dataclass
@@ -118,6 +122,10 @@ class ColumnGeneration:
         self.iterations = 0
         self.quick_columns = 0
         self.boundless = 0  # exact fulfilment pricings so far without any finite bound
+        # Fulfilment: the gap at which the crossover (crossover.py) is tried next; a decade
+        # smaller after each attempt that does not certify.
+        self.crossover_gap = CROSSOVER_GAP if self.fulfilment else 0.0
+        self.crossovers = 0
         self._plans: dict[tuple[bytes, bool], np.ndarray] = {}
         self._last_levels: dict[bool, np.ndarray] = {}
         # Min-labour: capacities of processes whose product also has an uncapped process are
@@ -417,6 +425,10 @@ class ColumnGeneration:
                     done = self._result(Outcome.OPTIMAL, x_bar, lam_bar, best, "")
                     if gap <= 0.1 * self.tol or self._certifies(done):
                         return done
+                if elastic_free and gap <= self.crossover_gap:
+                    finished, best = self._cross_over(sol.weights, best)
+                    if finished is not None:
+                        return finished
             cols = self._new_columns(pricing)
             if not cols:
                 if not phase_one and not elastic_free:
@@ -455,6 +467,33 @@ class ColumnGeneration:
         self._add_columns(master, self._new_columns(everywhere))
         return self._consider(everywhere, best)
 
+    def _cross_over(
+        self, weights: np.ndarray, best: _Pricing
+    ) -> tuple[GenerationResult | None, _Pricing]:
+        """Try the crossover from the current mix; (certified result or None, best dual)."""
+        self.crossovers += 1
+        self.crossover_gap *= 0.1
+
+        def certifies(point: CrossoverPoint) -> bool:
+            return self._certifies(self._point_result(point))
+
+        done, last = crossover(
+            self.lp, self.core, self.columns.mix(weights), best.pi > 0, certifies, self.deadline
+        )
+        if done is not None:
+            return self._point_result(done), best
+        if last is not None:  # its prices give a valid bound, perhaps the best so far
+            best = self._consider(
+                _Pricing(values=last.values, policy=last.policy, bound=last.bound, pi=last.pi),
+                best,
+            )
+        return None, best
+
+    def _point_result(self, point: CrossoverPoint) -> GenerationResult:
+        dual = _Pricing(values=point.values, policy=point.policy, bound=point.bound, pi=point.pi)
+        result = self._result(Outcome.OPTIMAL, point.x, point.lam, dual, "")
+        return replace(result, crossover_rounds=point.rounds, crossover_rows=point.rows)
+
     def _certifies(self, result: GenerationResult) -> bool:
         """Whether the pair passes the certificate against the original LP at ``tol``."""
         certificate = optimality_certificate(self.lp, result.x, result.lam, result.y, result.pi)
@@ -479,4 +518,5 @@ class ColumnGeneration:
             rows=int(self.in_master.sum()),
             message=message,
             quick_columns=self.quick_columns,
+            crossovers=self.crossovers,
         )

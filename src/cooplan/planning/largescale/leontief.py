@@ -281,6 +281,38 @@ class LeontiefCore:
         z = _solve(a_pi_t if transpose else a_pi, xb.put(rhs), start, rtol, self.stats, xb)
         return xb.get(z)
 
+    def _least(self, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each product, its first process with the least ``q``, and that least value."""
+        qs = q[self._order]
+        if self._uniform:
+            table = qs.reshape(self.n_rows, self._uniform)
+            first = self._starts + np.argmin(table, axis=1)  # the first least, as below
+            best = qs[first]
+        else:
+            best = np.minimum.reduceat(qs, self._starts)
+            is_best = qs <= np.repeat(best, self._counts)
+            hits = np.flatnonzero(is_best)
+            first = hits[np.r_[True, self._sorted_rows[hits[1:]] != self._sorted_rows[hits[:-1]]]]
+        return self._order[first], best
+
+    def most_active(self, x: np.ndarray) -> np.ndarray:
+        """The policy that runs, for each product, its process with the largest activity in x."""
+        return self._least(-x)[0]
+
+    def solve_normwise(
+        self, policy: np.ndarray, rhs: np.ndarray, rtol: float, transpose: bool = False
+    ) -> np.ndarray:
+        """``(I - A_π) z = rhs`` (or its transpose) from z = 0 to a norm-wise relative residual
+        ``rtol`` (GMRES only, no componentwise test): for coefficients of a small LP, whose
+        answer is checked afterwards, not for certificates."""
+        xb = self.backend
+        a_pi, a_pi_t = self.device_matrices(policy)
+        matrix = a_pi_t if transpose else a_pi
+        b = xb.put(rhs)
+        self.stats.solves += 1
+        z = _gmres(matrix, b, b * 0.0, rtol * float(xb.xp.linalg.norm(b)), self.stats, xb)
+        return xb.get(z)
+
     def improve(
         self, cost: np.ndarray, values: np.ndarray, policy: np.ndarray | None
     ) -> np.ndarray:
@@ -288,17 +320,7 @@ class LeontiefCore:
         xb = self.backend
         q = cost + xb.get(self._inputs_t_device @ xb.put(values))
         self.stats.matvecs += 1
-        qs = q[self._order]
-        if self._uniform:
-            table = qs.reshape(self.n_rows, self._uniform)
-            first = self._starts + np.argmin(table, axis=1)  # the first cheapest, as below
-            best = qs[first]
-        else:
-            best = np.minimum.reduceat(qs, self._starts)
-            is_best = qs <= np.repeat(best, self._counts)
-            hits = np.flatnonzero(is_best)
-            first = hits[np.r_[True, self._sorted_rows[hits[1:]] != self._sorted_rows[hits[:-1]]]]
-        candidate = self._order[first]
+        candidate, best = self._least(q)
         if policy is None:
             return candidate
         slack = 1e-12 * np.abs(best)  # relative: values may be tiny (fulfilment prices)

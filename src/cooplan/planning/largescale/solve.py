@@ -15,6 +15,7 @@ from cooplan.planning.largescale.certificate import (
 )
 from cooplan.planning.largescale.column_generation import (
     ColumnGeneration,
+    GenerationResult,
     Outcome,
     UnsettledError,
 )
@@ -105,6 +106,17 @@ def _certify(
         return SolveStatus.UNBOUNDED, unboundedness_certificate(lp, x)
     status = SolveStatus.OPTIMAL if outcome == Outcome.OPTIMAL else SolveStatus.NOT_CERTIFIED
     return status, optimality_certificate(lp, x, lam, y, pi)
+
+
+def _crossover_note(result: GenerationResult) -> str:
+    if not result.crossovers:
+        return ""
+    if result.crossover_rounds:
+        return (
+            f"; crossover ({result.crossovers} tried) certified in {result.crossover_rounds} "
+            f"rounds with {result.crossover_rows} working rows"
+        )
+    return f"; crossover tried {result.crossovers} times, not certified"
 
 
 def solve_large(
@@ -215,6 +227,7 @@ def solve_large(
             if generation.columns.rebuilt
             else ""
         )
+        + _crossover_note(result)
     )
     return _package(
         lp,

@@ -23,9 +23,10 @@ close, the crossover finds it directly:
   join ``R``, and the loop goes on, until it certifies, runs out of rounds, rows (memory of
   ``W``) or time.
 
-Measured on the benchmark economy (docs/benchmarks-optimal.md): at 10⁵ products the
-column generation stops at a gap of 10⁻⁴ after 205 of its 413 iterations and the crossover
-certifies in 5 rounds with 153 working rows.
+Measured on the benchmark economy (docs/benchmarks-optimal.md, "Crossover"): at 10⁵
+products the column generation reaches a gap of 10⁻⁴ after 185 of the 413 iterations it
+would need alone, and the crossover certifies in 5 rounds with 142 working rows (23 s in
+all against 42 s).
 """
 
 from __future__ import annotations
@@ -186,7 +187,8 @@ def crossover(
     side = rows.side
     scale_h = np.maximum(np.abs(lp.side_rhs), 1.0)
     slack = (lp.side_rhs - side @ mix) / scale_h
-    for key in np.flatnonzero(priced | (slack < _TIGHT))[:capacity].tolist():
+    first = np.concatenate([np.flatnonzero(priced), np.flatnonzero(~priced & (slack < _TIGHT))])
+    for key in first[:capacity].tolist():
         rows.add(int(key))
     active = candidates[mix[candidates] > 0.0]
     last: CrossoverPoint | None = None

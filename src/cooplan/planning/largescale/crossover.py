@@ -99,9 +99,6 @@ class _WorkingRows:
     def matrix(self) -> np.ndarray:
         return self.w[:, : len(self.keys)]
 
-    def side_mask(self) -> np.ndarray:
-        return np.asarray(self.keys) >= 0
-
     def rhs(self) -> np.ndarray:
         """h_r (0 for a sign row) less the base plan's use for the floors."""
         keys = np.asarray(self.keys)
@@ -229,8 +226,7 @@ def crossover(
         x = np.zeros(lp.n_processes)
         x[sigma] = base
         x[active] += z
-        pi = np.zeros(lp.side_rhs.size)
-        pi[keys[keys >= 0]] = prices[keys >= 0]
+        # pi: the side-row prices of this answer, set by its pricing round above.
         values, policy, _ = core.values(side.T @ pi, sigma, w @ prices)
         dv = float(lp.demand @ values)
         bound = (float(lp.side_rhs @ pi) - float(lp.floor @ values)) / dv if dv > 0 else np.inf

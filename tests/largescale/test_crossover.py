@@ -94,8 +94,8 @@ def test_a_crossover_that_never_certifies_leaves_the_column_generation_to_finish
 ) -> None:
     real = crossover.crossover
 
-    def never(lp, core, mix, priced, certifies, deadline):  # type: ignore[no-untyped-def]
-        return real(lp, core, mix, priced, lambda point: False, deadline)
+    def never(lp, core, mix, priced, certifies, deadline, on_round):  # type: ignore[no-untyped-def]
+        return real(lp, core, mix, priced, lambda point: False, deadline, on_round)
 
     monkeypatch.setattr(column_generation, "crossover", never)
     snapshot = _economy(1000, 0)

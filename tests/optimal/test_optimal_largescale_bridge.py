@@ -21,6 +21,7 @@ from cooplan.cli import main
 from cooplan.errors import InputError
 from cooplan.io import write_economy
 from cooplan.model.economy import Economy
+from cooplan.planning.largescale import Progress
 from cooplan.planning.mechanism import RunStatus, get_mechanism
 from cooplan.planning.optimal import largescale_bridge, plan
 from cooplan.planning.optimal.formulation import build_lp
@@ -281,3 +282,23 @@ def test_bad_tuning_is_an_input_error(tmp_path: Path, capsys: pytest.CaptureFixt
     assert main(["plan", str(folder), "--threads", "many"]) == InputError.exit_code
     printed = capsys.readouterr().err
     assert "--threads" in printed and "many" in printed
+
+
+def test_progress_reaches_the_caller_and_the_command_prints_it(
+    big: Economy, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reports: list[Progress] = []
+    result = plan(big, "fulfilment", progress=reports.append)
+    assert result.is_optimal and reports
+    assert result.fulfilment_lambda is not None
+    assert reports[-1].value == pytest.approx(result.fulfilment_lambda, rel=1e-6)
+    with pytest.raises(InputError, match="progress"):
+        plan(big, "fulfilment", progress="every step")  # type: ignore[arg-type]
+    folder = write_economy(big, tmp_path / "big")
+    assert main(["plan", str(folder), "--quiet", "--progress", "0"]) == 0
+    captured = capsys.readouterr()
+    lines = [line for line in captured.err.splitlines() if ", iteration " in line]
+    assert len(lines) == len(reports)  # --progress 0: every step, the same steps as above
+    # The same last step, but for the time it came at.
+    assert lines[-1].split(" s, ", 1)[1] == reports[-1].describe().split(" s, ", 1)[1]
+    assert "gap" in lines[-1] and ", iteration " not in captured.out

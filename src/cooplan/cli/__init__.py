@@ -13,9 +13,9 @@ import sys
 
 import click
 import typer
-from rich.console import Console
 
 from cooplan import __version__
+from cooplan.cli.output import err_console
 from cooplan.errors import CooplanError, InputError
 
 app = typer.Typer(
@@ -25,7 +25,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err_console = Console(stderr=True, soft_wrap=True)
 
 
 def _version_callback(value: bool) -> None:

@@ -8,7 +8,7 @@ import os
 import tempfile
 import textwrap
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
@@ -25,6 +25,8 @@ def _make_console() -> Console:
 
 
 console = _make_console()
+err_console = Console(stderr=True, soft_wrap=True)
+"""Standard error: errors, and progress lines that must not mix with a command's output."""
 
 
 def _clean(value: Any) -> Any:
@@ -91,13 +93,14 @@ def _write_array(handle: TextIO, items: Iterable[Any]) -> None:
 
 
 @contextmanager
-def working(message: str) -> Iterator[None]:
-    """Show a spinner with ``message`` while long work runs (only on a terminal)."""
+def working(message: str) -> Iterator[Callable[[str], None]]:
+    """Show a spinner with ``message`` while long work runs (only on a terminal); yields a
+    function that replaces the text after ``message`` (a no-op off a terminal)."""
     if console.is_terminal:
-        with console.status(message):
-            yield
+        with console.status(message) as status:
+            yield lambda detail: status.update(f"{message} {detail}")
     else:
-        yield
+        yield lambda detail: None
 
 
 def fmt(value: float | None, digits: int = 4) -> str:

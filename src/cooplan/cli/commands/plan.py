@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
 from cooplan.cli.options import ARGUMENTS
-from cooplan.cli.output import console, fmt, working, write_json
+from cooplan.cli.output import console, err_console, fmt, working, write_json
 from cooplan.io import load_economy
+from cooplan.planning.largescale.progress import Progress
 from cooplan.planning.largescale.threads import parse_threads
 from cooplan.planning.optimal.api import plan
 from cooplan.planning.optimal.result import Objective, PlanResult
@@ -111,6 +113,25 @@ def _print_diagnosis(result: PlanResult) -> None:
         )
 
 
+class _ProgressWatch:
+    """Shows each :class:`Progress` on the spinner and, every ``every`` seconds (None:
+    never), as a line on standard error; crossover rounds and stage changes always print."""
+
+    def __init__(self, show: Callable[[str], None], every: float | None):
+        self.show, self.every = show, every
+        self.printed_at: float | None = None
+        self.stage: str | None = None
+
+    def __call__(self, progress: Progress) -> None:
+        self.show(progress.describe())
+        if self.every is None:
+            return
+        due = self.printed_at is None or progress.elapsed_s - self.printed_at >= self.every
+        if due or progress.stage != self.stage or progress.stage == "crossover":
+            err_console.print(progress.describe(), highlight=False)
+            self.printed_at, self.stage = progress.elapsed_s, progress.stage
+
+
 def register(app: typer.Typer) -> None:
     @app.command("plan")
     def plan_command(
@@ -148,6 +169,14 @@ def register(app: typer.Typer) -> None:
             help="GiB the large-scale solver may keep for plans outside its current mix "
             "(default 2); less memory, more time, same plan.",
         ),
+        progress_every: float | None = typer.Option(
+            None,
+            "--progress",
+            min=0.0,
+            help="Print how the large-scale solver stands (value, bound, gap) to standard "
+            "error every this many seconds (0: every step). On a terminal the spinner "
+            "shows it anyway.",
+        ),
         json_file: Path | None = typer.Option(None, "--json", help="Write the plan as JSON."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No tables on the console."),
     ) -> None:
@@ -165,7 +194,8 @@ def register(app: typer.Typer) -> None:
             from cooplan.institutions.rules import load_rules
 
             rules = load_rules(rules_file)
-        with working(f"planning {economy.meta.name}…"):
+        with working(f"planning {economy.meta.name}…") as show:
+            watch = _ProgressWatch(show, progress_every)
             result = plan(
                 economy,
                 objective,
@@ -175,6 +205,7 @@ def register(app: typer.Typer) -> None:
                 time_limit_s=time_limit,
                 threads=thread_count,
                 plan_memory_bytes=memory,
+                progress=watch,
             )
         if not quiet:
             _print_summary(result)

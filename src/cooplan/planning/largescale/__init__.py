@@ -1,6 +1,7 @@
 """Structure-exploiting LP solver for national-scale optimal plans (see docs/largescale.md)."""
 
 from cooplan.planning.largescale.device import Device, DeviceUnavailableError, gpu_available
+from cooplan.planning.largescale.progress import Progress, ProgressCallback
 from cooplan.planning.largescale.result import (
     Certificate,
     CertificateKind,
@@ -15,6 +16,8 @@ __all__ = [
     "Device",
     "DeviceUnavailableError",
     "LargeScaleSolution",
+    "Progress",
+    "ProgressCallback",
     "SolveStatus",
     "gpu_available",
     "solve_large",

@@ -28,6 +28,7 @@ from cooplan.planning.largescale.crossover import CROSSOVER_GAP, CrossoverPoint,
 from cooplan.planning.largescale.leontief import LeontiefCore
 from cooplan.planning.largescale.master import MasterSolution, RestrictedMaster
 from cooplan.planning.largescale.problem import Objective, PlanningLP
+from cooplan.planning.largescale.progress import SILENT, Reporter
 
 _ROWS_PER_ROUND = 400
 _FEASIBILITY = 1e-9  # relative row violation below which a row counts as met
@@ -103,8 +104,10 @@ class ColumnGeneration:
         capacities_in_core: bool = True,
         capacities_in_master: np.ndarray | None = None,
         plan_memory_bytes: int = DEFAULT_BUDGET_BYTES,
+        report: Reporter = SILENT,
     ):
         self.lp = lp
+        self.report = report
         self.core = core
         self.tol = tol
         self.deadline = deadline
@@ -331,6 +334,8 @@ class ColumnGeneration:
         if not self.fulfilment and not self._violated(lp.side @ cols[0].x)[0].size:
             # The least-cost plan meets every side row: it is optimal with its own values.
             self.iterations = 1
+            hours = float(lp.labour @ cols[0].x)
+            self.report("column generation", 1, hours, first.bound, len(cols), 0)
             self._store(cols[0])
             return self._result(Outcome.OPTIMAL, cols[0].x, None, first, "")
         scale0 = float(lp.labour @ cols[0].x) if not self.fulfilment else 1.0
@@ -405,6 +410,7 @@ class ColumnGeneration:
                     return self._result(
                         Outcome.INFEASIBLE, x_bar, None, pricing, "Farkas ray from phase 1"
                     )
+                self.report("phase 1", iteration, None, None, len(self.columns), self._rows())
                 if elastic_free:
                     phase_one = False
                     master.set_phase(False)
@@ -417,6 +423,14 @@ class ColumnGeneration:
                     best = self._price_every_row(master, best)
                 size = abs(primal) + abs(best.bound)
                 gap = abs(primal - best.bound) / size if size > 0 else 0.0
+                self.report(
+                    "column generation",
+                    iteration,
+                    primal if elastic_free else None,
+                    best.bound,
+                    len(self.columns),
+                    self._rows(),
+                )
                 if elastic_free and gap <= _CHECK_GAP * self.tol:
                     # Close enough to be certified, perhaps: the tail of column generation
                     # converges slowly, so the exact certificate is tried before the last
@@ -426,7 +440,7 @@ class ColumnGeneration:
                     if gap <= 0.1 * self.tol or self._certifies(done):
                         return done
                 if elastic_free and gap <= self.crossover_gap:
-                    finished, best = self._cross_over(sol.weights, best)
+                    finished, best = self._cross_over(sol.weights, best, primal)
                     if finished is not None:
                         return finished
             cols = self._new_columns(pricing)
@@ -467,18 +481,36 @@ class ColumnGeneration:
         self._add_columns(master, self._new_columns(everywhere))
         return self._consider(everywhere, best)
 
+    def _rows(self) -> int:
+        return int(self.in_master.sum())
+
     def _cross_over(
-        self, weights: np.ndarray, best: _Pricing
+        self, weights: np.ndarray, best: _Pricing, lam: float
     ) -> tuple[GenerationResult | None, _Pricing]:
-        """Try the crossover from the current mix; (certified result or None, best dual)."""
+        """Try the crossover from the current mix (of ``lam`` sets); (certified result or
+        None, best dual)."""
         self.crossovers += 1
         self.crossover_gap *= 0.1
+        bound = best.bound
 
         def certifies(point: CrossoverPoint) -> bool:
             return self._certifies(self._point_result(point))
 
+        def on_round(point: CrossoverPoint, certified: bool) -> None:
+            # Until a round certifies, the plan on offer is still the master's mix.
+            nonlocal bound
+            bound = min(bound, point.bound)
+            value = point.lam if certified else lam
+            self.report("crossover", self.iterations, value, bound, len(self.columns), point.rows)
+
         done, last = crossover(
-            self.lp, self.core, self.columns.mix(weights), best.pi > 0, certifies, self.deadline
+            self.lp,
+            self.core,
+            self.columns.mix(weights),
+            best.pi > 0,
+            certifies,
+            self.deadline,
+            on_round,
         )
         if done is not None:
             return self._point_result(done), best

@@ -167,11 +167,13 @@ def crossover(
     priced: np.ndarray,
     certifies: Callable[[CrossoverPoint], bool],
     deadline: float | None,
+    on_round: Callable[[CrossoverPoint, bool], None] | None = None,
 ) -> tuple[CrossoverPoint | None, CrossoverPoint | None]:
     """Try to turn a near-optimal fulfilment ``mix`` into a certified optimum.
 
-    ``priced``: side rows with a positive price at the best dual point so far. Returns
-    (certified point or None, last trial point or None — its bound is valid either way).
+    ``priced``: side rows with a positive price at the best dual point so far. ``on_round``
+    is told each trial point and whether it certified. Returns (certified point or None,
+    last trial point or None — its bound is valid either way).
     """
     sigma = core.most_active(mix)
     in_sigma = np.zeros(lp.n_processes, dtype=bool)
@@ -231,7 +233,10 @@ def crossover(
         dv = float(lp.demand @ values)
         bound = (float(lp.side_rhs @ pi) - float(lp.floor @ values)) / dv if dv > 0 else np.inf
         last = CrossoverPoint(np.maximum(x, 0.0), lam, values, policy, pi, bound, round_, len(rows))
-        if certifies(last):
+        certified = certifies(last)
+        if on_round is not None:
+            on_round(last, certified)
+        if certified:
             return last, last
         negative = np.flatnonzero(base < -_BROKEN * float(np.max(base, initial=0.0)))
         at_box = np.unique(lp.main_row[active[z >= upper[active] * (1.0 - 1e-9)]])

@@ -24,6 +24,7 @@ from cooplan.planning.largescale.device import Device, backend
 from cooplan.planning.largescale.fallback import solve_with_highs
 from cooplan.planning.largescale.leontief import LeontiefCore, NotProductiveError
 from cooplan.planning.largescale.problem import Objective, PlanningLP, planning_lp
+from cooplan.planning.largescale.progress import ProgressCallback, Reporter
 from cooplan.planning.largescale.result import (
     Certificate,
     CertificateKind,
@@ -129,6 +130,7 @@ def solve_large(
     device: Device | str = Device.CPU,
     threads: int | None = None,
     plan_memory_bytes: int = DEFAULT_BUDGET_BYTES,
+    progress: ProgressCallback | None = None,
 ) -> LargeScaleSolution:
     """Optimal plan of ``snapshot`` for ``objective``, certified to relative tolerance ``tol``.
 
@@ -147,7 +149,10 @@ def solve_large(
     ``COOPLAN_THREADS``, a number or ``all``, else 1); the answer is the same bit for bit
     for any number. ``plan_memory_bytes``: memory for the plans of columns outside the
     master's current mix (:mod:`.columns`); beyond it they are dropped and solved again from
-    their policy when needed, which costs time, not accuracy.
+    their policy when needed, which costs time, not accuracy. ``progress``: called with a
+    :class:`~cooplan.planning.largescale.progress.Progress` after every master solve and
+    crossover round of the column generation (not for the HiGHS path of non-Leontief
+    economies); what it raises stops the solve.
     """
     started = time.perf_counter()
     backend(device)  # fail early, before any work, if the device cannot run
@@ -182,7 +187,10 @@ def solve_large(
         device=device,
         threads=default_threads() if threads is None else threads,
     )
-    generation = ColumnGeneration(lp, core, tol, deadline, plan_memory_bytes=plan_memory_bytes)
+    report = Reporter(progress, started, core.stats)
+    generation = ColumnGeneration(
+        lp, core, tol, deadline, plan_memory_bytes=plan_memory_bytes, report=report
+    )
     in_master = np.empty(0, dtype=np.int64)
     try:
         for attempt in range(_RETRIES + 1):
@@ -192,6 +200,7 @@ def solve_large(
             except UnsettledError as unsettled:
                 # Capacities that keep flipping in the core are handled as master rows.
                 in_master = np.union1d(in_master, unsettled.processes)
+                report.restart()
                 generation = ColumnGeneration(
                     lp,
                     core,
@@ -200,6 +209,7 @@ def solve_large(
                     capacities_in_core=attempt + 1 < _RETRIES,
                     capacities_in_master=in_master,
                     plan_memory_bytes=plan_memory_bytes,
+                    report=report,
                 )
     except NotProductiveError as error:
         empty = Certificate(CertificateKind.OPTIMALITY, np.inf, np.inf, np.inf)

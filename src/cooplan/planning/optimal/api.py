@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import pandas as pd
@@ -50,6 +50,9 @@ from cooplan.planning.optimal.result import (
     PlanStatus,
     SolverInfo,
 )
+
+if TYPE_CHECKING:
+    from cooplan.planning.largescale.progress import ProgressCallback
 
 FloatArray = np.ndarray
 ARGUMENTS = "<arguments>"
@@ -132,6 +135,7 @@ def plan(
     highs_fallback: bool = True,
     threads: int | None = None,
     plan_memory_bytes: int | None = None,
+    progress: ProgressCallback | None = None,
 ) -> PlanResult:
     """The optimal plan of ``economy`` for ``objective``.
 
@@ -151,10 +155,21 @@ def plan(
     ``threads`` (CPU threads for its sparse products; default ``COOPLAN_THREADS``, else 1)
     and ``plan_memory_bytes`` (bytes for the plans of columns outside its current mix;
     default 2 GiB) tune that solver: they change the time it takes, never its answer.
+    ``progress`` is called with a :class:`~cooplan.planning.largescale.progress.Progress`
+    (value, bound, gap, elapsed time) after each step of that solver, so a long solve can be
+    watched; HiGHS solves report nothing.
     """
     goal = _objective(objective)
     share = _share(mobility_share, rules)
     _check_tuning(threads, plan_memory_bytes)
+    if progress is not None and not callable(progress):
+        raise InputError.single(
+            ARGUMENTS,
+            "progress must be a function of one Progress argument",
+            column="progress",
+            value=progress,
+            fix="pass e.g. lambda p: print(p.describe()), or None",
+        )
     if not harmony_tolerance > 0:
         raise InputError.single(
             ARGUMENTS,
@@ -187,7 +202,7 @@ def plan(
         large_scale=largescale_bridge.eligible(lp, snap, large_scale_threshold),
         highs_fallback=highs_fallback,
         tie_break=tie_break,
-        tuning=largescale_bridge.Tuning(threads, plan_memory_bytes),
+        tuning=largescale_bridge.Tuning(threads, plan_memory_bytes, progress),
     )
     info = SolverInfo(solver_name, solution.time_s, solution.iterations, note)
     base = PlanResult(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -22,6 +22,9 @@ from cooplan.planning.optimal.certificate import certify
 from cooplan.planning.optimal.formulation import LinearProgram
 from cooplan.planning.optimal.highs_solver import LPSolution, LPStatus, new_highs
 from cooplan.planning.optimal.result import Certificate, Objective
+
+if TYPE_CHECKING:  # the large-scale package is imported only when it is used
+    from cooplan.planning.largescale.progress import ProgressCallback
 
 DEFAULT_THRESHOLD = 5000
 """Processes above which a single-region problem goes to the large-scale solver."""
@@ -48,10 +51,15 @@ class Tuning:
 
     threads: int | None = None  # CPU threads for its sparse products (None: COOPLAN_THREADS)
     plan_memory_bytes: int | None = None  # bytes for plans outside the mix (None: 2 GiB)
+    progress: ProgressCallback | None = None  # told how the solve stands (largescale.progress)
 
-    def options(self) -> dict[str, int]:
+    def options(self) -> dict[str, Any]:
         """The keyword arguments of ``solve_large`` that are set."""
-        given = {"threads": self.threads, "plan_memory_bytes": self.plan_memory_bytes}
+        given = {
+            "threads": self.threads,
+            "plan_memory_bytes": self.plan_memory_bytes,
+            "progress": self.progress,
+        }
         return {name: value for name, value in given.items() if value is not None}
 
 

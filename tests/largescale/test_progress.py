@@ -28,12 +28,18 @@ def _check_sequence(reports: list[Progress]) -> None:
     assert {r.stage for r in reports} <= {"phase 1", "column generation", "crossover"}
 
 
+def _watched(snapshot, objective: str):  # type: ignore[no-untyped-def]
+    """A certified solve and its progress reports, checked for order."""
+    reports: list[Progress] = []
+    solution = solve_large(snapshot, objective, progress=reports.append)  # type: ignore[arg-type]
+    assert solution.certified
+    _check_sequence(reports)
+    return solution, reports
+
+
 def test_fulfilment_reports_a_value_below_its_bound_closing_to_the_optimum() -> None:
     snapshot = _economy(2000, 0)
-    reports: list[Progress] = []
-    watched = solve_large(snapshot, "fulfilment", progress=reports.append)
-    assert watched.certified
-    _check_sequence(reports)
+    watched, reports = _watched(snapshot, "fulfilment")
     assert "crossover" in {r.stage for r in reports}
     with_both = [r for r in reports if r.value is not None and r.bound is not None]
     assert len(with_both) >= 5
@@ -53,11 +59,7 @@ def test_fulfilment_reports_a_value_below_its_bound_closing_to_the_optimum() -> 
 
 
 def test_min_labour_reports_hours_above_their_lower_bound() -> None:
-    snapshot = _economy(1000, 1)
-    reports: list[Progress] = []
-    plan = solve_large(snapshot, "min-labour", progress=reports.append)
-    assert plan.certified
-    _check_sequence(reports)
+    plan, reports = _watched(_economy(1000, 1), "min-labour")
     for r in reports:
         if r.value is not None and r.bound is not None:
             assert r.value >= r.bound * (1 - 1e-9), r.describe()

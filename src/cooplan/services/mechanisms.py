@@ -8,20 +8,33 @@ suppliers (the optimal plan does; the material balance does not).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from cooplan.errors import InputError
 from cooplan.institutions.plan_cycle import split_plan
 from cooplan.model.economy import Economy
 from cooplan.planning.balances import balance
+from cooplan.planning.largescale.progress import ProgressCallback
 from cooplan.planning.mechanism import fulfilment as mechanism_fulfilment
 from cooplan.planning.mechanism import mechanisms as registered_mechanisms
 from cooplan.planning.mechanism import run as run_mechanism
 from cooplan.planning.optimal import plan
 
-Runner = Callable[[Economy, int, Mapping[str, Any]], dict[str, Any]]
+
+class Runner(Protocol):
+    """Runs a mechanism on ``economy`` with ``seed`` and ``parameters``; its JSON result.
+    ``progress``, where the mechanism reports any (the optimal plan's large-scale solver),
+    is told how a long computation stands."""
+
+    def __call__(
+        self,
+        economy: Economy,
+        seed: int,
+        parameters: Mapping[str, Any],
+        progress: ProgressCallback | None = None,
+    ) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)
@@ -39,23 +52,36 @@ class Mechanism:
         return True
 
 
-def _run_balance(economy: Economy, seed: int, parameters: Mapping[str, Any]) -> dict[str, Any]:
+def _run_balance(
+    economy: Economy,
+    seed: int,
+    parameters: Mapping[str, Any],
+    progress: ProgressCallback | None = None,
+) -> dict[str, Any]:
     return balance(economy).to_json_dict()
 
 
 OPTIMAL_OPTIONS = ("objective", "mobility_share")
 
 
-def _run_optimal(economy: Economy, seed: int, parameters: Mapping[str, Any]) -> dict[str, Any]:
+def _run_optimal(
+    economy: Economy,
+    seed: int,
+    parameters: Mapping[str, Any],
+    progress: ProgressCallback | None = None,
+) -> dict[str, Any]:
     options = {k: v for k, v in parameters.items() if k in OPTIMAL_OPTIONS}
-    return dict(plan(economy, **options).to_json_dict())
+    return dict(plan(economy, progress=progress, **options).to_json_dict())
 
 
 def _registry_runner(name: str) -> Runner:
     """A runner for any mechanism of the engine's registry (harmony, participatory, …)."""
 
     def run_registered(
-        economy: Economy, seed: int, parameters: Mapping[str, Any]
+        economy: Economy,
+        seed: int,
+        parameters: Mapping[str, Any],
+        progress: ProgressCallback | None = None,
     ) -> dict[str, Any]:
         result, record = run_mechanism(name, economy, seed, **dict(parameters))
         hours = dict(zip(economy.coops["id"], economy.snapshot().coop_hours, strict=True))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import math
 import threading
+import time
 import traceback
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session, defer
 
 from cooplan import __version__
 from cooplan.errors import ConflictError, CooplanError, InputError, NotFoundError
+from cooplan.planning.largescale.progress import Progress
 from cooplan.services.accounts import Actor, require
 from cooplan.services.federation import (
     economy_from_files,
@@ -110,6 +112,31 @@ def _update(db: Database, run_id: int, **values: Any) -> None:
                 setattr(run, key, value)
 
 
+class RunProgress:
+    """Writes a solver's :class:`Progress` into a running run: its line as the run's message
+    and, from the gap, its progress — 0.3 (computing, no gap yet) rising to 0.9 as the gap
+    falls from 1 to 10⁻⁶ (never back). At most one write every ``EVERY_S`` seconds."""
+
+    EVERY_S = 2.0
+
+    def __init__(self, db: Database, run_id: int, mechanism: str):
+        self.db, self.run_id, self.mechanism = db, run_id, mechanism
+        self.written_at: float | None = None
+        self.fraction = 0.3
+
+    def __call__(self, progress: Progress) -> None:
+        now = time.monotonic()
+        if self.written_at is not None and now - self.written_at < self.EVERY_S:
+            return
+        gap = progress.gap
+        if gap is not None:
+            closeness = min(max(math.log10(1.0 / max(gap, 1e-300)) / 6.0, 0.0), 1.0)
+            self.fraction = max(self.fraction, 0.3 + 0.6 * closeness)
+        message = f"computing ({self.mechanism}): {progress.describe()}"
+        _update(self.db, self.run_id, progress=self.fraction, message=message[:500])
+        self.written_at = now
+
+
 def execute_plan_run(db: Database, run_id: int) -> RunStatus:
     """Compute a queued run and store its result (or its error); returns the final status."""
     with db.session() as session:
@@ -130,7 +157,8 @@ def execute_plan_run(db: Database, run_id: int) -> RunStatus:
     try:
         economy = economy_from_files(files)
         _update(db, run_id, progress=0.3, message=f"computing ({mechanism})")
-        result = get_mechanism(mechanism).runner(economy, seed, parameters)
+        watch = RunProgress(db, run_id, mechanism)
+        result = get_mechanism(mechanism).runner(economy, seed, parameters, progress=watch)
         view = plan_view(economy, mechanism, result)
         solver = result.get("solver")
         solver_name = solver.get("name") if isinstance(solver, Mapping) else None

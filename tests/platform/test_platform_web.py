@@ -110,3 +110,35 @@ def test_session_cookie_flags(tmp_path: Path) -> None:
         response = client.get("/login")
         cookie = response.headers["set-cookie"].lower()
         assert "httponly" in cookie and "samesite=lax" in cookie and "secure" in cookie
+
+
+def test_a_running_plan_run_page_shows_its_message_and_refreshes_itself(
+    platform: Platform,
+) -> None:
+    from cooplan.services.runs import start_plan_run
+    from cooplan.store.db import open_database
+    from cooplan.store.enums import RunStatus
+    from cooplan.store.models import PlanRun
+
+    db = open_database(platform.url)
+    with db.session() as session:  # recorded but not handed to the executor: it stays queued
+        run = start_plan_run(session, actor=None, economy_id=platform.economy_id, bootstrap=True)
+        run_id = run.id
+    client = TestClient(platform.client.app)
+    _login(client, "planner")
+    page = client.get(f"/runs/{run_id}").text
+    assert '<meta http-equiv="refresh" content="3">' in page
+    assert '<span class="run-message">queued</span>' in page
+    with db.session() as session:
+        stored = session.get(PlanRun, run_id)
+        assert stored is not None
+        stored.status, stored.progress = RunStatus.RUNNING, 0.42
+        stored.message = "computing (optimal): 12.3 s, column generation, iteration 140"
+    page = client.get(f"/runs/{run_id}").text
+    assert "column generation, iteration 140" in page and 'value="0.42"' in page
+    with db.session() as session:
+        stored = session.get(PlanRun, run_id)
+        assert stored is not None
+        stored.status, stored.message = RunStatus.FAILED, "stopped"
+    assert 'http-equiv="refresh"' not in client.get(f"/runs/{run_id}").text
+    db.dispose()

@@ -87,8 +87,12 @@ def _check_identities(result: Any, scale_plan: dict[str, Any]) -> None:
     # The whole federation: value added = advances + aid contributions + Σ surplus, and every
     # euro of surplus lands in a fund, an account, interest or is reported uncovered.
     total_surplus = sum(a.surplus for a in accounts.values())
+    # Each coop's surplus is its income less its costs to TOL (checked above), so the sums
+    # agree to TOL per coop (value added itself may be near zero: −0.02 EUR in one case).
     assert va == pytest.approx(
-        sum(a.advances + a.aid_contribution for a in accounts.values()) + total_surplus, rel=1e-9
+        sum(a.advances + a.aid_contribution for a in accounts.values()) + total_surplus,
+        rel=1e-9,
+        abs=TOL * len(accounts),
     )
     landed = sum(
         a.interest

@@ -23,7 +23,8 @@ class Progress:
     """Where a large-scale solve stands.
 
     ``value``: the current plan's objective — λ (complete sets) for fulfilment, hours for
-    min-labour — or None in phase 1 (no plan meets the side rows yet). ``bound``: the best
+    min-labour — or None while the master's plan still breaks a side row (phase 1, or
+    elastic slack in use). ``bound``: the best
     proven bound on the optimum so far (an upper bound on λ, a lower bound on hours), or
     None before the first finite one. ``gap``: ``|value − bound| / (|value| + |bound|)`` when
     both are known. ``iteration``: master solves so far (counted on when the solver starts
@@ -96,9 +97,9 @@ class Reporter:
         columns: int,
         rows: int,
     ) -> None:
-        self.last = self.offset + iteration
         if self.callback is None:
-            return
+            return  # (before any state changes: SILENT is shared)
+        self.last = self.offset + iteration
         finite = bound is not None and math.isfinite(bound)
         self.callback(
             Progress(

@@ -26,10 +26,15 @@ from machine import describe
 from cooplan.planning.largescale import Progress, solve_large
 
 
-def trajectory(n: int, objective: str, limit: float, case: Case) -> tuple[list[Progress], str]:
+def trajectory(case: Case, objective: str, limit: float) -> tuple[list[Progress], str]:
     """Every progress report of one solve, and its final status."""
     reports: list[Progress] = []
-    solution = solve_large(case.snapshot(), objective, max_time_s=limit, progress=reports.append)  # type: ignore[arg-type]
+    solution = solve_large(
+        case.snapshot(),
+        objective,  # type: ignore[arg-type]
+        max_time_s=limit,
+        progress=reports.append,
+    )
     return reports, f"{solution.status.value} in {solution.time_s:.1f} s"
 
 
@@ -83,11 +88,12 @@ def main(argv: list[str] | None = None) -> int:
     outcomes: list[str] = []
     for n in [int(v) for v in args.sizes.split(",")]:
         case = Case(n, args.caps, args.resources, args.tight, args.seed)
-        reports, outcome = trajectory(n, args.objective, args.limit, case)
+        reports, outcome = trajectory(case, args.objective, args.limit)
         outcomes.append(f"{n:,} products: {outcome}")
         raw[str(n)] = [asdict(r) for r in reports]
-        rows.extend((n, p) for p in sample(reports, marks))
-        print(table([(n, p) for p in sample(reports, marks)]), flush=True)
+        picked = [(n, p) for p in sample(reports, marks)]
+        rows.extend(picked)
+        print(table(picked), flush=True)
     text = (
         f"Machine: {describe()}.\n\n"
         f"Command: `.venv/bin/python benchmarks/bench_trajectory.py "

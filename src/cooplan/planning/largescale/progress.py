@@ -24,13 +24,12 @@ class Progress:
 
     ``value``: the current plan's objective — λ (complete sets) for fulfilment, hours for
     min-labour — or None while the master's plan still breaks a side row (phase 1, or
-    elastic slack in use). ``bound``: the best
-    proven bound on the optimum so far (an upper bound on λ, a lower bound on hours), or
-    None before the first finite one. ``gap``: ``|value − bound| / (|value| + |bound|)`` when
-    both are known. ``iteration``: master solves so far (counted on when the solver starts
-    again with capacities as master rows); ``columns``: plan columns built by the current
-    start; ``rows``: side rows in the master (in the crossover: its working rows);
-    ``matvecs``: sparse matrix-vector products so far.
+    elastic slack in use). ``bound``: the best proven bound on the optimum so far (an upper
+    bound on λ, a lower bound on hours), or None before the first finite one. ``gap``:
+    ``|value − bound| / (|value| + |bound|)`` when both are known. ``iteration``: master
+    solves so far (counted on when the solver starts again with capacities as master rows);
+    ``columns``: plan columns built by the current start; ``rows``: side rows in the master
+    (in the crossover: its working rows); ``matvecs``: sparse matrix-vector products so far.
     """
 
     elapsed_s: float

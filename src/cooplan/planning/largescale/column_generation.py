@@ -32,7 +32,8 @@ from cooplan.planning.largescale.progress import SILENT, Reporter
 
 _ROWS_PER_ROUND = 400
 _FEASIBILITY = 1e-9  # relative row violation below which a row counts as met
-_SMOOTHING = 0.7  # weight of the best dual point in Wentges smoothing
+_SMOOTHING = 0.7  # first weight of the best dual point in Wentges smoothing
+ADAPTIVE_SMOOTHING = True  # adapt that weight after every exact pricing (Pessoa et al. 2018)
 _CHECK_GAP = 0.5  # relative gap (× tol) from which the exact certificate is tried
 QUICK_RUN = 3  # quick pricings in a row at most before an exact one (0: exact only)
 BOUNDLESS_PRICINGS = 20  # fulfilment: exact pricings without a finite bound before one at 1/h
@@ -129,6 +130,7 @@ class ColumnGeneration:
         # smaller after each attempt that does not certify.
         self.crossover_gap = CROSSOVER_GAP if self.fulfilment else 0.0
         self.crossovers = 0
+        self.alpha = _SMOOTHING  # weight of the best dual point (adapted, see _adapt_smoothing)
         self._plans: dict[tuple[bytes, bool], np.ndarray] = {}
         self._last_levels: dict[bool, np.ndarray] = {}
         # Min-labour: capacities of processes whose product also has an uncapped process are
@@ -269,6 +271,24 @@ class ColumnGeneration:
         reduced = float((self.lp.labour + self.lp.side.T @ pi) @ x) - sol.convexity_price
         return reduced < -1e-12 * (1.0 + abs(sol.convexity_price))
 
+    def _adapt_smoothing(self, pricing: _Pricing, direction: np.ndarray) -> None:
+        """Pessoa et al. (2018): more weight on the master's prices where the bound improves
+        from the smoothed point towards them, more on the centre where it does not."""
+        lp = self.lp
+        if self.fulfilment:
+            if not np.isfinite(pricing.bound):
+                return
+            plan = self._plan(pricing.policy, False) * pricing.bound
+            if lp.floor.any():
+                plan = plan + self._convex_plan(pricing)
+        else:
+            plan = self._convex_plan(pricing)
+        slope = float(direction @ (lp.side @ plan - lp.side_rhs))
+        if slope > 0.0:
+            self.alpha = max(0.0, self.alpha - 0.1)
+        else:
+            self.alpha += 0.1 * (1.0 - self.alpha)
+
     def _bound_free_columns(self, master: RestrictedMaster) -> bool:
         """Add, for every demand column, its most used row not yet in the master."""
         added = []
@@ -389,7 +409,7 @@ class ColumnGeneration:
                 pricing = self._price(pi, phase_one)
             else:
                 # Wentges smoothing: price between the best dual point and the master's.
-                smooth = _SMOOTHING * best.pi + (1.0 - _SMOOTHING) * pi
+                smooth = self.alpha * best.pi + (1.0 - self.alpha) * pi
                 if quick_streak < QUICK_RUN:
                     quick = self._price_quickly(smooth)
                     if quick is not None and self._improves(quick, pi, sol):
@@ -402,6 +422,8 @@ class ColumnGeneration:
                 if not self._improves(pricing, pi, sol):
                     best = self._consider(pricing, best)
                     pricing = self._price(pi, phase_one)
+                elif ADAPTIVE_SMOOTHING:
+                    self._adapt_smoothing(pricing, pi - best.pi)
             elastic_free = sol.elastic <= 1e-12 * max(1, len(master.rows))
             if phase_one:
                 relative = pricing.bound / (1.0 + float(np.abs(self.convex_rhs).max()))

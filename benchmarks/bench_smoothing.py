@@ -1,0 +1,75 @@
+"""Benchmark: fixed against adaptive Wentges smoothing in the column generation, side by side.
+
+Runs the fulfilment solve of the benchmark economy (``bench_optimal.py``'s seeded instance)
+once per variant in this process, one after the other, and records per run the time and
+matrix-vector products until the crossover starts (the column generation's own part) and in
+all, the iterations, master rows and the final status and gap. Variants switch the module
+constants of ``column_generation``: ``fixed`` (weight 0.7 on the best dual point throughout:
+the solver before 2026-11-29's fourth session) and ``adaptive`` (the weight adapted after
+every exact pricing, Pessoa et al. 2018: the default).
+
+    .venv/bin/python benchmarks/bench_smoothing.py --sizes 20000,50000,100000 --seeds 0,1,2
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+import time
+from pathlib import Path
+from unittest import mock
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_optimal import Case, machine
+
+from cooplan.planning.largescale import Progress, column_generation, solve_large
+
+VARIANTS = {
+    "fixed": {"ADAPTIVE_SMOOTHING": False},
+    "adaptive": {"ADAPTIVE_SMOOTHING": True},
+}
+
+
+def measure(n: int, seed: int, variant: str, limit: float) -> str:
+    """One table row for one solve."""
+    snapshot = Case(n, 20, 3, 10, seed).snapshot()
+    reports: list[Progress] = []
+    with contextlib.ExitStack() as switches:
+        for name, value in VARIANTS[variant].items():
+            switches.enter_context(mock.patch.object(column_generation, name, value))
+        started = time.perf_counter()
+        plan = solve_large(snapshot, "fulfilment", max_time_s=limit, progress=reports.append)
+        seconds = time.perf_counter() - started
+    crossing = next((r for r in reports if r.stage == "crossover"), None)
+    last = reports[-1]
+    before = f"{crossing.elapsed_s:.1f} | {crossing.matvecs:,}" if crossing is not None else "— | —"
+    gap = "—" if last.gap is None else f"{last.gap:.1e}"
+    return (
+        f"| {n:,} | {seed} | {variant} | {plan.status.value} | {seconds:.1f} | {before} "
+        f"| {last.matvecs:,} | {plan.iterations} | {last.rows} | {gap} |"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="20000,50000,100000")
+    parser.add_argument("--seeds", default="0")
+    parser.add_argument("--variants", default="fixed,adaptive")
+    parser.add_argument("--limit", type=float, default=600.0, help="seconds per solve")
+    args = parser.parse_args(argv)
+    print(f"Machine: {machine()}.\n")
+    print(
+        "| products | seed | smoothing | status | time (s) | crossover from (s) "
+        "| products A·x before | products A·x | iterations | master rows | gap |"
+    )
+    print("|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for n in (int(v) for v in args.sizes.split(",")):
+        for seed in (int(v) for v in args.seeds.split(",")):
+            for variant in args.variants.split(","):
+                print(measure(n, seed, variant, args.limit), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -35,7 +35,9 @@ def _generation(objective: Objective) -> column_generation.ColumnGeneration:
     return _GENERATIONS[objective.value]
 
 
-def _random_prices(generation: Any, rng: np.random.Generator) -> np.ndarray:
+def _random_prices(
+    generation: column_generation.ColumnGeneration, rng: np.random.Generator
+) -> np.ndarray:
     """Positive prices on every side row priced by the master (per unit of the row)."""
     pi = rng.uniform(0.5, 1.5, generation.lp.side_rhs.size) / generation.row_scale
     pi[generation.internal] = 0.0

@@ -36,6 +36,7 @@ _SMOOTHING = 0.7  # first weight of the best dual point in Wentges smoothing
 ADAPTIVE_SMOOTHING = True  # adapt that weight after every exact pricing (Pessoa et al. 2018)
 _CHECK_GAP = 0.5  # relative gap (× tol) from which the exact certificate is tried
 QUICK_RUN = 3  # quick pricings in a row at most before an exact one (0: exact only)
+QUICK_RUN_STALLED = 8  # that limit after exact pricings that did not improve the bound
 BOUNDLESS_PRICINGS = 20  # fulfilment: exact pricings without a finite bound before one at 1/h
 
 
@@ -374,6 +375,7 @@ class ColumnGeneration:
         kept_meets = False
         lam_bar: float | None = None
         quick_streak = 0
+        quick_limit = QUICK_RUN
         for iteration in range(1, max_iterations + 1):
             self.iterations = iteration
             if self.deadline is not None and time.perf_counter() > self.deadline:
@@ -405,12 +407,13 @@ class ColumnGeneration:
                 continue
             pi = np.zeros(n_side)
             pi[np.asarray(master.rows, dtype=np.int64)] = sol.row_prices
+            best_before = best
             if phase_one or best is None:
                 pricing = self._price(pi, phase_one)
             else:
                 # Wentges smoothing: price between the best dual point and the master's.
                 smooth = self.alpha * best.pi + (1.0 - self.alpha) * pi
-                if quick_streak < QUICK_RUN:
+                if quick_streak < quick_limit:
                     quick = self._price_quickly(smooth)
                     if quick is not None and self._improves(quick, pi, sol):
                         quick_streak += 1
@@ -441,6 +444,7 @@ class ColumnGeneration:
                 primal = lam if self.fulfilment else self.columns.mix_cost(sol.weights)
                 best = self._consider(pricing, best)
                 assert best is not None
+                quick_limit = self._quick_limit(quick_limit, improved=best is not best_before)
                 if self.fulfilment and not np.isfinite(best.bound):
                     best = self._price_every_row(master, best)
                 size = abs(primal) + abs(best.bound)
@@ -484,6 +488,18 @@ class ColumnGeneration:
         reason = "time limit reached" if self.iterations < max_iterations else "iteration limit"
         x_kept = self.columns.mix(kept_weights)
         return self._result(Outcome.STOPPED, x_kept, kept_lam, dual, reason)
+
+    @staticmethod
+    def _quick_limit(limit: int, improved: bool) -> int:
+        """Quick pricings allowed before the next exact one: ``QUICK_RUN`` after an exact
+        pricing that improved the bound, one more (up to ``QUICK_RUN_STALLED``) after each
+        that did not. An exact pricing costs about three quick ones (a plan solve each, and
+        an exact evaluation with its policy iteration); where the bound stalls — at 10⁶
+        products it stays at the first finite one for minutes while the master gathers its
+        rows — what it buys is its column, which quick pricings give for less."""
+        if improved or QUICK_RUN == 0:
+            return QUICK_RUN
+        return min(limit + 1, max(QUICK_RUN_STALLED, QUICK_RUN))
 
     def _price_every_row(self, master: RestrictedMaster, best: _Pricing) -> _Pricing:
         """After ``BOUNDLESS_PRICINGS`` fulfilment pricings with no finite bound, one pricing

@@ -43,3 +43,23 @@ def test_products_with_different_numbers_of_processes_use_the_general_path() -> 
     assert core._uniform == 0
     chosen = core.improve(np.array([1.0, 2.0, 1.0]), np.zeros(2), None)
     assert chosen.tolist() == [0, 2]
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(1, 30), k=st.integers(1, 3))
+def test_the_inputs_valued_at_the_same_values_are_reused_exactly(seed: int, n: int, k: int) -> None:
+    # A pricing ends and the next begins by improving with the same values (new costs): the
+    # product with A is done once, and the choice is bit for bit a fresh core's.
+    core, fresh = _core(seed, n, k), _core(seed, n, k)
+    rng = np.random.default_rng(seed + 2)
+    values = rng.uniform(0, 2, n)
+    first_cost, next_cost = rng.uniform(size=n * k), rng.uniform(size=n * k)
+    policy = core.improve(first_cost, values, None)
+    before = core.stats.matvecs
+    again = core.improve(next_cost, values.copy(), policy)
+    assert core.stats.matvecs == before
+    assert np.array_equal(again, fresh.improve(next_cost, values, policy))
+    values[rng.integers(n)] += 1.0  # changed values (even in place) are valued afresh
+    changed = core.improve(next_cost, values, policy)
+    assert core.stats.matvecs == before + 1
+    assert np.array_equal(changed, fresh.improve(next_cost, values, policy))

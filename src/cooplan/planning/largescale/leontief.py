@@ -213,6 +213,7 @@ class LeontiefCore:
         self.rtol = rtol
         self.rough_rtol = rough_rtol
         self.stats = KrylovStats()
+        self._last_input_values: tuple[np.ndarray, np.ndarray] | None = None
         order = np.argsort(main_row, kind="stable")
         self._order = order
         self._sorted_rows = main_row[order]
@@ -317,15 +318,29 @@ class LeontiefCore:
         self, cost: np.ndarray, values: np.ndarray, policy: np.ndarray | None
     ) -> np.ndarray:
         """Switch each product to its cheapest process under ``values`` (keep ties)."""
-        xb = self.backend
-        q = cost + xb.get(self._inputs_t_device @ xb.put(values))
-        self.stats.matvecs += 1
+        q = cost + self._input_values(values)
         candidate, best = self._least(q)
         if policy is None:
             return candidate
         slack = 1e-12 * np.abs(best)  # relative: values may be tiny (fulfilment prices)
         keep = q[policy] <= best + slack
         return np.where(keep, policy, candidate)
+
+    def _input_values(self, values: np.ndarray) -> np.ndarray:
+        """``Aᵀ values``: each process's inputs valued at ``values`` (per unit of activity).
+
+        The last product is kept: a pricing ends by improving its policy with its values,
+        and the next pricing starts by improving with the same values under new costs, so
+        one product with ``A`` (two with ``A_π``'s cost at two processes per product) is
+        saved per pricing."""
+        last = self._last_input_values
+        if last is not None and np.array_equal(last[0], values):
+            return last[1]
+        xb = self.backend
+        valued = xb.get(self._inputs_t_device @ xb.put(values))
+        self.stats.matvecs += 1
+        self._last_input_values = (values.copy(), valued)
+        return valued
 
     def evaluate(
         self,

@@ -331,8 +331,8 @@ class LeontiefCore:
 
         The last product is kept: a pricing ends by improving its policy with its values,
         and the next pricing starts by improving with the same values under new costs, so
-        one product with ``A`` (two with ``A_π``'s cost at two processes per product) is
-        saved per pricing."""
+        one product with all of ``A`` (twice the non-zeros of ``A_π`` at two processes per
+        product) is saved per pricing."""
         last = self._last_input_values
         if last is not None and np.array_equal(last[0], values):
             return last[1]

@@ -4,9 +4,9 @@ Runs the fulfilment solve of the benchmark economy (``bench_optimal.py``'s seede
 once per variant in this process, one after the other, and records per run the time and
 matrix-vector products until the crossover starts (the column generation's own part) and in
 all, the iterations, master rows and the final status and gap. Each variant switches one
-module constant of ``column_generation`` or ``solve``: ``fixed`` (weight 0.7 on the best dual point
-throughout: the solver before 2026-11-29's fourth session) and ``adaptive`` (the weight
-adapted after every exact pricing, Pessoa et al. 2018: the default); ``stall-3`` (three
+module constant of ``column_generation`` or ``solve``: ``fixed`` (weight 0.7 on the best
+dual point throughout: the solver before 2026-11-29's fourth session) and ``adaptive`` (the
+weight adapted after every exact pricing, Pessoa et al. 2018: the default); ``stall-3`` (three
 quick pricings at most between exact ones, as before 2026-11-29's fifth session) and
 ``stall-8`` (up to eight while exact pricings do not improve the bound: the default);
 ``rtol-1e-11`` (every Leontief solve to 10⁻¹¹, as before 2026-11-29's fifth session) and

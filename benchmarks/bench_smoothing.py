@@ -11,6 +11,7 @@ quick pricings at most between exact ones, as before 2026-11-29's fifth session)
 ``stall-8`` (up to eight while exact pricings do not improve the bound: the default);
 ``rtol-1e-11`` (every Leontief solve to 10⁻¹¹, as before 2026-11-29's fifth session) and
 ``rtol-1e-9`` (to 10⁻³ of the certificate tolerance, at most 10⁻⁹: the default).
+``--tight N`` gives the economy N coops with tight hours instead of 10.
 
     .venv/bin/python benchmarks/bench_smoothing.py --sizes 20000,50000,100000 --seeds 0,1,2
     .venv/bin/python benchmarks/bench_smoothing.py --sizes 1000000 --variants stall-3,stall-8
@@ -42,9 +43,9 @@ VARIANTS: dict[str, tuple[ModuleType, str, object]] = {  # variant: (module, con
 }
 
 
-def measure(n: int, seed: int, variant: str, limit: float) -> str:
+def measure(n: int, seed: int, variant: str, limit: float, tight: int = 10) -> str:
     """One table row for one solve."""
-    snapshot = Case(n, 20, 3, 10, seed).snapshot()
+    snapshot = Case(n, 20, 3, tight, seed).snapshot()
     reports: list[Progress] = []
     module, constant, value = VARIANTS[variant]
     with mock.patch.object(module, constant, value):
@@ -67,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", default="0")
     parser.add_argument("--variants", default="fixed,adaptive")
     parser.add_argument("--limit", type=float, default=600.0, help="seconds per solve")
+    parser.add_argument("--tight", type=int, default=10, help="coops with tight hours")
     args = parser.parse_args(argv)
     print(f"Machine: {machine()}.\n")
     print(
@@ -77,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     for n in (int(v) for v in args.sizes.split(",")):
         for seed in (int(v) for v in args.seeds.split(",")):
             for variant in args.variants.split(","):
-                print(measure(n, seed, variant, args.limit), flush=True)
+                print(measure(n, seed, variant, args.limit, args.tight), flush=True)
     return 0
 
 
